@@ -1,0 +1,13 @@
+"""In-process mock of Amazon ECR Public for Python test suites."""
+
+from __future__ import annotations
+
+from . import _hook
+from . import _repositories as _repositories  # registers the repository operations
+from ._errors import EcrPublicMockBug
+from ._mock import EcrPublicMock, MockOptions, mock_ecr_public
+
+__all__ = ["EcrPublicMock", "EcrPublicMockBug", "MockOptions", "mock_ecr_public"]
+__version__ = "0.1.0"
+
+_hook.install()

@@ -1,0 +1,65 @@
+"""One request in, one wire answer out: region rules, validation, the operation, errors."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from ._errors import EcrPublicMockBug, ServiceError
+from ._operations import HANDLERS
+from ._validation import validate
+
+if TYPE_CHECKING:
+    from ._state import Registry
+
+# us-west-2 has an endpoint that serves only GetAuthorizationToken (reference page, Region).
+HOME_REGION = "us-east-1"
+TOKEN_REGION = "us-west-2"
+SERVED_REGIONS = frozenset({HOME_REGION, TOKEN_REGION})
+_TOKEN_OPERATION = "GetAuthorizationToken"
+_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+def answer(
+    registry: Registry, operation: str, region: str, body: bytes | str | None
+) -> tuple[int, dict[str, str], bytes]:
+    """Serve one request: (status, headers, body), as the service would send them."""
+    try:
+        status, payload = 200, _serve(registry, operation, region, body)
+    except ServiceError as error:
+        status, payload = error.status, {"__type": error.code, "message": error.message}
+        payload.update(error.fields)
+    data = json.dumps(payload, separators=(",", ":")).encode()
+    headers = {
+        "x-amzn-RequestId": str(uuid.uuid4()),
+        "Content-Type": _CONTENT_TYPE,
+        "Content-Length": str(len(data)),
+    }
+    return status, headers, data
+
+
+def _serve(registry: Registry, operation: str, region: str, body: bytes | str | None) -> Any:
+    if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
+        raise ServiceError(
+            "UnsupportedCommandException", f"{operation} command is only supported in us-east-1."
+        )
+    try:
+        params = json.loads(body) if body else {}
+    except ValueError:
+        raise ServiceError("SerializationException", "The request body is not valid JSON") from None
+    validate(operation, params)
+    handler = HANDLERS.get(operation)
+    if handler is None:
+        raise ServiceError(
+            "NotImplemented", f"ecrpublic_mock does not implement {operation} yet", status=501
+        )
+    try:
+        with registry.lock:
+            return handler(registry, params)
+    except ServiceError:
+        raise
+    except Exception as exc:
+        raise EcrPublicMockBug(
+            f"ecrpublic_mock failed while serving {operation}; this is a bug in the mock"
+        ) from exc

@@ -1,0 +1,24 @@
+"""botocore's ecr-public service model: the one source of the wire contract."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import botocore.session
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
+
+SERVICE_NAME = "ecr-public"
+
+
+@cache
+def service_model() -> ServiceModel:
+    """Loaded once per process; botocore's loader reads JSON from disk, so never per call."""
+    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+
+
+@cache
+def operation_model(name: str) -> OperationModel:
+    return service_model().operation_model(name)

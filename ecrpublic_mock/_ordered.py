@@ -1,0 +1,80 @@
+"""An insertion-ordered map whose iteration resumes after any position, deleted or not.
+
+Pagination tokens name a position (a sequence number), not an index: a page boundary then
+never loses or repeats an item when the collection changes between pages, and resuming
+costs O(log n + page), never O(everything stored).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class OrderedIndex(Generic[V]):
+    __slots__ = ("_dead", "_entries", "_keys", "_next", "_seqs")
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[int, V]] = {}
+        self._seqs: list[int] = []  # ascending; parallel to _keys
+        self._keys: list[str | None] = []  # None marks a removed entry until compaction
+        self._dead = 0
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[V]:
+        return (value for _, value in self._entries.values())
+
+    def get(self, key: str) -> V | None:
+        entry = self._entries.get(key)
+        return None if entry is None else entry[1]
+
+    def add(self, key: str, value: V) -> None:
+        """Append ``key`` (which must be absent) at the end of the order."""
+        seq = self._next
+        self._next += 1
+        self._entries[key] = (seq, value)
+        self._seqs.append(seq)
+        self._keys.append(key)
+
+    def remove(self, key: str) -> V:
+        seq, value = self._entries.pop(key)
+        self._keys[bisect_right(self._seqs, seq) - 1] = None
+        self._dead += 1
+        if self._dead > 64 and self._dead * 2 > len(self._keys):
+            self._compact()
+        return value
+
+    def _compact(self) -> None:
+        """Drop removed slots; amortised O(1) per removal since it runs when half are dead."""
+        self._keys = [key for key in self._keys if key is not None]
+        self._seqs = [self._entries[key][0] for key in self._keys]
+        self._dead = 0
+
+    def page(self, after: int, limit: int) -> tuple[list[V], int | None]:
+        """Up to ``limit`` values positioned after ``after`` (-1: from the start).
+
+        Returns them with the position to resume from, or None when nothing follows.
+        """
+        found: list[V] = []
+        keys, entries = self._keys, self._entries
+        index = bisect_right(self._seqs, after)
+        last = after
+        while index < len(keys):
+            key = keys[index]
+            index += 1
+            if key is None:
+                continue
+            if len(found) == limit:
+                return found, last
+            found.append(entries[key][1])
+            last = self._seqs[index - 1]
+        return found, None

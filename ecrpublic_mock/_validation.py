@@ -1,0 +1,181 @@
+"""Server-side validation derived from botocore's model, once for all operations.
+
+botocore checks required members, types and minimums on the client; maximum lengths,
+patterns, enums, list sizes and numeric ranges reach the server, which answers
+``InvalidParameterException``. Each input shape compiles once into a checker function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ._errors import ServiceError, invalid_parameter
+from ._model import operation_model
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+# A checker returns None when the value is valid, else (path, constraint).
+Violation = tuple[str, str]
+Checker = Callable[[Any, str], "Violation | None"]
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "blob": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (int, float, str),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+}
+
+
+def validate(operation: str, params: Any) -> None:
+    """Raise the ServiceError the service would send for ``params``, if any."""
+    shape = operation_model(operation).input_shape
+    if shape is None:  # pragma: no cover - every ecr-public operation has an input shape
+        return
+    violation = _checker(shape)(params, "")
+    if violation is not None:
+        path, constraint = violation
+        raise invalid_parameter(path, constraint)
+
+
+def _length_checks(shape: Shape) -> Callable[[int], str | None]:
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+
+    def check(length: int) -> str | None:
+        if high is not None and length > high:
+            return f"must have length less than or equal to {high}"
+        if low is not None and length < low:
+            return f"must have length greater than or equal to {low}"
+        return None
+
+    return check
+
+
+def _blob_length(encoded: str) -> int:
+    """Decoded size of a base64 blob, without decoding it (parts are up to 20 MiB)."""
+    size = len(encoded)
+    return size * 3 // 4 - encoded[-2:].count("=") if size else 0
+
+
+@cache
+def _checker(shape: Shape) -> Checker:  # noqa: C901 - one branch per model type
+    kinds = _JSON_TYPES[shape.type_name]
+
+    def wrong_type(value: Any, path: str) -> Violation | None:
+        """A JSON type the model does not allow: the service cannot even deserialize it."""
+        if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
+            return None
+        raise ServiceError(
+            "SerializationException",
+            f"Unexpected value type in payload at '{path}': expected {shape.type_name}",
+        )
+
+    if shape.type_name == "structure":
+        members = [(name, _checker(member)) for name, member in shape.members.items()]
+        required = list(shape.required_members)
+
+        def check_structure(value: Any, path: str) -> Violation | None:
+            if (bad := wrong_type(value, path)) is not None:
+                return bad
+            prefix = f"{path}." if path else ""
+            for name in required:
+                if value.get(name) is None:
+                    return prefix + name, "must not be null"
+            for name, check in members:
+                member = value.get(name)
+                if member is not None and (bad := check(member, prefix + name)) is not None:
+                    return bad
+            return None
+
+        return check_structure
+
+    if shape.type_name == "list":
+        lengths = _length_checks(shape)
+        element = _checker(shape.member)
+
+        def check_list(value: Any, path: str) -> Violation | None:
+            if (bad := wrong_type(value, path)) is not None:
+                return bad
+            if (problem := lengths(len(value))) is not None:
+                return path, problem
+            for item in value:
+                if (bad := element(item, path)) is not None:
+                    return path, f"must satisfy constraint: [{bad[1]}]"
+            return None
+
+        return check_list
+
+    if shape.type_name == "map":
+        key_check, value_check = _checker(shape.key), _checker(shape.value)
+        lengths = _length_checks(shape)
+
+        def check_map(value: Any, path: str) -> Violation | None:
+            if (bad := wrong_type(value, path)) is not None:
+                return bad
+            if (problem := lengths(len(value))) is not None:
+                return path, problem
+            for key, item in value.items():
+                if (bad := key_check(key, path) or value_check(item, path)) is not None:
+                    return bad
+            return None
+
+        return check_map
+
+    if shape.type_name == "string":
+        lengths = _length_checks(shape)
+        pattern = shape.metadata.get("pattern")
+        matcher = re.compile(pattern).fullmatch if pattern is not None else None
+        enum = list(getattr(shape, "enum", None) or ())
+
+        def check_string(value: Any, path: str) -> Violation | None:
+            if (bad := wrong_type(value, path)) is not None:
+                return bad
+            if (problem := lengths(len(value))) is not None:
+                return path, problem
+            if matcher is not None and matcher(value) is None:
+                return path, f"must satisfy regular expression '{pattern}'"
+            if enum and value not in enum:
+                return path, f"must satisfy enum value set: [{', '.join(enum)}]"
+            return None
+
+        return check_string
+
+    if shape.type_name == "blob":
+        lengths = _length_checks(shape)
+
+        def check_blob(value: Any, path: str) -> Violation | None:
+            if (bad := wrong_type(value, path)) is not None:
+                return bad
+            if (problem := lengths(_blob_length(value))) is not None:
+                return path, problem
+            return None
+
+        return check_blob
+
+    if shape.type_name in ("integer", "long"):
+        low = shape.metadata.get("min")
+        high = shape.metadata.get("max")
+
+        def check_number(value: Any, path: str) -> Violation | None:
+            if (bad := wrong_type(value, path)) is not None:
+                return bad
+            if high is not None and value > high:
+                return path, f"must be less than or equal to {high}"
+            if low is not None and value < low:
+                return path, f"must be greater than or equal to {low}"
+            return None
+
+        return check_number
+
+    return wrong_type
