@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import _hook
-from . import _repositories as _repositories  # registers the repository operations
+from . import _images, _layers, _repositories  # noqa: F401 - they register their operations
 from ._errors import EcrPublicMockBug
 from ._mock import EcrPublicMock, MockOptions, mock_ecr_public
 

@@ -63,3 +63,17 @@ def _serve(registry: Registry, operation: str, region: str, body: bytes | str | 
         raise EcrPublicMockBug(
             f"ecrpublic_mock failed while serving {operation}; this is a bug in the mock"
         ) from exc
+
+
+def call(registry: Registry, operation: str, params: dict[str, Any]) -> Any:
+    """Serve an operation for the handle's helpers: same checks, errors as ClientError."""
+    from botocore.exceptions import ClientError
+
+    try:
+        validate(operation, params)
+        with registry.lock:
+            return HANDLERS[operation](registry, params)
+    except ServiceError as error:
+        raise ClientError(
+            {"Error": {"Code": error.code, "Message": error.message}}, operation
+        ) from None

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 # Innermost activation last. Plain list operations are atomic under the GIL.
 _active: list[Registry] = []
 
-_AWS_HOST = re.compile(r"https?://api\.ecr-public\.([a-z0-9-]+)\.amazonaws\.com(?:[:/]|$)")
+# Every endpoint form AWS lists: api.ecr-public, ecr-public, FIPS and dual-stack (api.aws).
+_AWS_HOST = re.compile(
+    r"https?://(?:api\.)?ecr-public(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)(?:[:/]|$)"
+)
 _regions: dict[str, str] = {}
 
 

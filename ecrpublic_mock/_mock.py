@@ -7,11 +7,13 @@ import inspect
 import unittest
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
-from . import _hook
+from . import _hook, _push
+from ._manifests import DOCKER_MANIFEST
 from ._settings import Mutability, Settings, check_mutability
 from ._state import Registry
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
@@ -32,6 +34,7 @@ class MockOptions(TypedDict, total=False):
     min_layer_part_size: int
     max_layer_part_size: int
     max_layer_size: int
+    max_layers_per_image: int
 
 
 class EcrPublicMock:
@@ -189,6 +192,37 @@ class EcrPublicMock:
             if repo is None:
                 raise LookupError(f"no repository named {repository_name!r} in this mock")
             repo.mutability = mutability
+
+    def push_image(
+        self,
+        repository_name: str,
+        tag: str | None = None,
+        layers: Iterable[bytes] = (b"layer",),
+        *,
+        media_type: str = DOCKER_MANIFEST,
+        platform: tuple[str, str] = ("linux", "amd64"),
+        config: bytes | None = None,
+    ) -> str:
+        """Push a valid image (config and layers through the real upload path); its digest.
+
+        ``media_type`` is Docker's v2 schema 2 or the OCI image manifest; ``platform`` is
+        (os, architecture) for the generated config. Errors are the ClientErrors the API
+        would raise.
+        """
+        return _push.push_image(
+            self._registry, repository_name, tag, layers, media_type, platform, config
+        )
+
+    def push_index(
+        self,
+        repository_name: str,
+        tag: str | None = None,
+        images: Sequence[str] = (),
+        *,
+        media_type: str | None = None,
+    ) -> str:
+        """Push a manifest list (OCI index when every image is OCI) over pushed images."""
+        return _push.push_index(self._registry, repository_name, tag, images, media_type)
 
 
 def _call_xunit(method: Any, instance: Any, arg: Any) -> None:

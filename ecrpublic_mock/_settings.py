@@ -25,6 +25,8 @@ class Settings:
     min_layer_part_size: int = 5 * 1024 * 1024
     max_layer_part_size: int = 10 * 1024 * 1024
     max_layer_size: int = 10_000 * 1024 * 1024
+    # Not on ECR Public's quota page; private ECR documents 4,200 layers per image.
+    max_layers_per_image: int = 4_200
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
@@ -37,7 +39,13 @@ class Settings:
                     f"options are: {', '.join(known)}"
                 )
             check_option(name, value)
-        return cls(**options)
+        settings = cls(**options)
+        if settings.min_layer_part_size > settings.max_layer_part_size:
+            raise ValueError(
+                f"min_layer_part_size ({settings.min_layer_part_size}) must not exceed "
+                f"max_layer_part_size ({settings.max_layer_part_size})"
+            )
+        return settings
 
 
 def check_option(name: str, value: Any) -> None:

@@ -1,4 +1,4 @@
-"""In-memory state of one activation: the caller's registry and its repositories."""
+"""In-memory state of one activation: the caller's registry, repositories, images, layers."""
 
 from __future__ import annotations
 
@@ -31,6 +31,58 @@ def default_alias(account_id: str) -> str:
 
 
 @dataclass(eq=False)
+class Blob:
+    """Layer bytes, stored once per digest however many repositories use them.
+
+    Kept as the uploaded parts: joining them would copy the whole layer again.
+    """
+
+    digest: str
+    size: int
+    chunks: tuple[bytes, ...]
+
+    def read(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+@dataclass(eq=False)
+class Layer:
+    """A blob's presence in one repository."""
+
+    blob: Blob
+    media_type: str
+
+
+@dataclass(eq=False)
+class Upload:
+    repository: Repository
+    chunks: list[bytes] = field(default_factory=list)
+    part_sizes: list[int] = field(default_factory=list)
+    received: int = 0  # bytes so far; the next part must start here
+    hasher: Any = field(default_factory=hashlib.sha256)
+
+
+@dataclass(eq=False)
+class Image:
+    digest: str
+    manifest: str
+    media_type: str
+    artifact_media_type: str | None
+    size: int
+    config_digest: str | None
+    references: tuple[str, ...]  # images a manifest list/index names
+    pushed_at: datetime.datetime = field(default_factory=now)
+    tags: dict[str, None] = field(default_factory=dict)  # ordered set, push order
+
+
+@dataclass(eq=False)
+class TagRecord:
+    tag: str
+    digest: str
+    created_at: datetime.datetime = field(default_factory=now)
+
+
+@dataclass(eq=False)
 class Repository:
     name: str
     registry_id: str
@@ -38,9 +90,13 @@ class Repository:
     mutability: Mutability
     created_at: datetime.datetime = field(default_factory=now)
     catalog: dict[str, Any] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # resource tags
     policy: str | None = None
-    images: OrderedIndex[Any] = field(default_factory=OrderedIndex)
+    images: OrderedIndex[Image] = field(default_factory=OrderedIndex)
+    image_tags: OrderedIndex[TagRecord] = field(default_factory=OrderedIndex)
+    layers: dict[str, Layer] = field(default_factory=dict)
+    # image digest -> the manifest lists/indexes in this repository that reference it
+    referrers: dict[str, dict[str, None]] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -57,6 +113,8 @@ class Registry:
         self.alias = default_alias(settings.account_id)
         self.uri = f"{PUBLIC_HOST}/{self.alias}"
         self.repositories: OrderedIndex[Repository] = OrderedIndex()
+        self.blobs: dict[str, Blob] = {}
+        self.uploads: dict[str, Upload] = {}
         self.lock = threading.RLock()
 
     def new_repository(self, name: str) -> Repository:

@@ -1,0 +1,137 @@
+"""Parsing the manifest formats PutImage accepts, into what the service checks and reports."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import invalid_parameter
+
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+DOCKER_V1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+DOCKER_V1 = "application/vnd.docker.distribution.manifest.v1+json"
+
+IMAGE_TYPES = frozenset({DOCKER_MANIFEST, OCI_MANIFEST})
+LIST_TYPES = frozenset({DOCKER_LIST, OCI_INDEX})
+V1_TYPES = frozenset({DOCKER_V1_SIGNED, DOCKER_V1})
+
+# Layers that live elsewhere (they carry ``urls``): never uploaded, never required.
+FOREIGN_LAYER_TYPES = frozenset(
+    {
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+    }
+)
+
+# The model's LayerDigest pattern: what the service accepts as a digest.
+DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    digest: str
+    media_type: str | None
+    size: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    media_type: str
+    config: Descriptor | None
+    layers: tuple[Descriptor, ...]  # every layer, foreign ones included
+    references: tuple[Descriptor, ...]  # the images a list/index names
+
+    @property
+    def required_blobs(self) -> list[str]:
+        """Digests that must be layers of the repository, in manifest order, once each."""
+        digests = [self.config.digest] if self.config is not None else []
+        digests += [d.digest for d in self.layers if d.media_type not in FOREIGN_LAYER_TYPES]
+        return list(dict.fromkeys(digests))
+
+    @property
+    def size(self) -> int:
+        return sum(layer.size for layer in self.layers)
+
+
+class _Malformed(Exception):
+    """The manifest's JSON does not have the shape of its media type."""
+
+
+def _invalid_json() -> Exception:
+    return invalid_parameter("ImageManifest", "Invalid JSON syntax")
+
+
+def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
+    """Parse ``text`` as the service does; any problem is the ServiceError it answers."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise _invalid_json() from None
+    if not isinstance(document, dict):
+        raise _invalid_json()
+    media_type = document.get("mediaType", given_media_type)
+    if not isinstance(media_type, str):
+        raise _invalid_json()
+    if given_media_type is not None and given_media_type != media_type:
+        raise invalid_parameter(
+            "imageManifestMediaType", "must match the mediaType of the manifest"
+        )
+    if media_type not in IMAGE_TYPES | LIST_TYPES | V1_TYPES:
+        raise invalid_parameter("imageManifestMediaType", "Invalid manifest media type")
+    try:
+        manifest = _read(document, media_type)
+    except _Malformed:
+        raise _invalid_json() from None
+    if len(manifest.layers) > max_layers:
+        raise invalid_parameter("ImageManifest", "Limit on number of layers per image exceeded")
+    return manifest
+
+
+def _read(document: dict[str, Any], media_type: str) -> Manifest:
+    if media_type in LIST_TYPES:
+        references = tuple(_descriptor(item) for item in _list(document, "manifests"))
+        return Manifest(media_type, None, (), references)
+    if media_type in V1_TYPES:
+        layers = tuple(
+            Descriptor(_digest(_object(item).get("blobSum")), None, 0)
+            for item in _list(document, "fsLayers")
+        )
+        return Manifest(media_type, None, layers, ())
+    config = _descriptor(document.get("config"))
+    layers = tuple(_descriptor(item) for item in _list(document, "layers"))
+    return Manifest(media_type, config, layers, ())
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Malformed
+    return value
+
+
+def _list(document: dict[str, Any], key: str) -> list[Any]:
+    value = document.get(key)
+    if not isinstance(value, list):
+        raise _Malformed
+    return value
+
+
+def _digest(value: Any) -> str:
+    if not isinstance(value, str) or not DIGEST.fullmatch(value):
+        raise _Malformed
+    return value
+
+
+def _descriptor(value: Any) -> Descriptor:
+    item = _object(value)
+    media_type = item.get("mediaType")
+    size = item.get("size", 0)
+    if (media_type is not None and not isinstance(media_type, str)) or not isinstance(size, int):
+        raise _Malformed
+    return Descriptor(_digest(item.get("digest")), media_type, size)
