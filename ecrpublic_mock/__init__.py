@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from . import _hook
-from . import _images, _layers, _repositories  # noqa: F401 - they register their operations
+from . import (  # noqa: F401 - importing them registers their operations
+    _catalog,
+    _images,
+    _layers,
+    _policies,
+    _registry,
+    _repositories,
+    _tags,
+)
 from ._errors import EcrPublicMockBug
 from ._mock import EcrPublicMock, MockOptions, mock_ecr_public
 

@@ -7,9 +7,10 @@ import hashlib
 import uuid
 from typing import TYPE_CHECKING
 
+from ._operations import Params, operation, repository
+
 if TYPE_CHECKING:
-    from ._operations import Params
-    from ._state import Repository
+    from ._state import Registry, Repository
 
 _TEXT_FIELDS = ("description", "architectures", "operatingSystems", "aboutText", "usageText")
 _LOGO_HOST = "https://d3g9o9u8re44ak.cloudfront.net/logo"
@@ -28,3 +29,17 @@ def store_catalog(repo: Repository, catalog: Params) -> None:
 
 def catalog_output(repo: Repository) -> Params:
     return dict(repo.catalog)
+
+
+@operation("GetRepositoryCatalogData")
+def get_repository_catalog_data(registry: Registry, params: Params) -> Params:
+    # A repository created without catalog data answers an empty catalog, not
+    # RepositoryCatalogDataNotFoundException (reference page: observed behaviour).
+    return {"catalogData": catalog_output(repository(registry, "GetRepositoryCatalogData", params))}
+
+
+@operation("PutRepositoryCatalogData")
+def put_repository_catalog_data(registry: Registry, params: Params) -> Params:
+    repo = repository(registry, "PutRepositoryCatalogData", params)
+    store_catalog(repo, params["catalogData"])
+    return {"catalogData": catalog_output(repo)}

@@ -49,11 +49,7 @@ def _serve(registry: Registry, operation: str, region: str, body: bytes | str | 
     except ValueError:
         raise ServiceError("SerializationException", "The request body is not valid JSON") from None
     validate(operation, params)
-    handler = HANDLERS.get(operation)
-    if handler is None:
-        raise ServiceError(
-            "NotImplemented", f"ecrpublic_mock does not implement {operation} yet", status=501
-        )
+    handler = HANDLERS[operation]  # botocore only sends operations of its model
     try:
         with registry.lock:
             return handler(registry, params)

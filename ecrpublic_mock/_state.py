@@ -115,6 +115,7 @@ class Registry:
         self.repositories: OrderedIndex[Repository] = OrderedIndex()
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
+        self.catalog: dict[str, Any] = {}  # the registry's own catalog data (displayName)
         self.lock = threading.RLock()
 
     def new_repository(self, name: str) -> Repository:
