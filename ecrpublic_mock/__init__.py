@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import _hook
 from . import (  # noqa: F401 - importing them registers their operations
     _catalog,
+    _hook,
     _images,
     _layers,
     _policies,

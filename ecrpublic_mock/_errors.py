@@ -31,6 +31,5 @@ def invalid_parameter(path: str, constraint: str) -> ServiceError:
 def repository_not_found(name: str, registry_id: str) -> ServiceError:
     return ServiceError(
         "RepositoryNotFoundException",
-        f"The repository with name '{name}' does not exist in the registry with id "
-        f"'{registry_id}'",
+        f"The repository with name '{name}' does not exist in the registry with id '{registry_id}'",
     )

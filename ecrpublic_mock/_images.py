@@ -50,7 +50,9 @@ def put_image(registry: Registry, params: Params) -> Params:
             f"Layers with digests '{_digest_list(missing)}' required for pushing image into "
             f"{_in_repository(repo)} do not exist",
         )
-    absent = [d for d in dict.fromkeys(r.digest for r in manifest.references) if d not in repo.images]
+    absent = [
+        d for d in dict.fromkeys(r.digest for r in manifest.references) if d not in repo.images
+    ]
     if absent:
         raise ServiceError(
             "ReferencedImagesNotFoundException",
@@ -107,10 +109,9 @@ def put_image(registry: Registry, params: Params) -> Params:
 
 def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Image:
     references = tuple(dict.fromkeys(r.digest for r in manifest.references))
-    if references:
-        size = max(repo.images.get(d).size for d in references)  # type: ignore[union-attr]
-    else:
-        size = manifest.size
+    # A list's size is its largest image's; an image's, the sum of its layers.
+    sizes = [repo.images[d].size for d in references]
+    size = max(sizes) if sizes else manifest.size
     config = manifest.config
     image = Image(
         digest=digest,
@@ -265,16 +266,15 @@ def batch_delete_image(registry: Registry, params: Params) -> Params:
             )
             continue
         record = repo.image_tags.get(tag) if tag is not None else None
-        if tag is not None and record is not None and digest is not None:
-            if record.digest != digest:
-                failures.append(
-                    _failure(
-                        image_id,
-                        "ImageTagDoesNotMatchDigest",
-                        "Invalid request parameters: given tag does not map to the given digest",
-                    )
+        if record is not None and digest is not None and record.digest != digest:
+            failures.append(
+                _failure(
+                    image_id,
+                    "ImageTagDoesNotMatchDigest",
+                    "Invalid request parameters: given tag does not map to the given digest",
                 )
-                continue
+            )
+            continue
         image = _find(repo, image_id)
         if image is None:
             failures.append(_failure(image_id, "ImageNotFound", "Requested image not found"))

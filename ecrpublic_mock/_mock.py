@@ -106,10 +106,8 @@ class EcrPublicMock:
         if isinstance(target, type):
             return self._decorate_class(target)  # type: ignore[return-value]
         if not callable(target):
-            raise TypeError(
-                f"mock_ecr_public can decorate a function or a class, not {target!r}"
-            )
-        return self._decorate_function(target)  # type: ignore[return-value]
+            raise TypeError(f"mock_ecr_public can decorate a function or a class, not {target!r}")
+        return self._decorate_function(target)  # type: ignore[no-any-return]
 
     def _fresh(self) -> EcrPublicMock:
         return EcrPublicMock._from_settings(self._settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from ._errors import ServiceError, invalid_parameter, repository_not_found
@@ -32,6 +33,14 @@ def declares(operation_name: str, error_code: str) -> bool:
     return any(shape.name == error_code for shape in operation_model(operation_name).error_shapes)
 
 
+@cache
+def _registry_member(operation_name: str) -> str | None:
+    """The model's shape name for the operation's ``registryId`` (alias allowed or not)."""
+    shape = operation_model(operation_name).input_shape
+    member = shape.members.get("registryId") if shape is not None else None
+    return member.name if member is not None else None
+
+
 def registry_id(registry: Registry, operation_name: str, params: Params, name: str = "") -> str:
     """Check ``registryId`` names the caller's registry (its account id, or alias where allowed).
 
@@ -41,9 +50,7 @@ def registry_id(registry: Registry, operation_name: str, params: Params, name: s
     given = params.get("registryId")
     if given is None or given == registry.account_id:
         return registry.account_id
-    alias_allowed = operation_model(operation_name).input_shape.members[
-        "registryId"
-    ].name == "RegistryIdOrAlias"
+    alias_allowed = _registry_member(operation_name) == "RegistryIdOrAlias"
     if alias_allowed and given == registry.alias:
         return registry.account_id
     if declares(operation_name, "RegistryNotFoundException"):
@@ -77,7 +84,7 @@ def decode_token(kind: str, params: Params) -> int:
     if token is None:
         return -1
     try:
-        found_kind, _, position = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        found_kind, _, position = base64.urlsafe_b64decode(token.encode()).decode().rpartition(":")
         if found_kind == kind and position.isdigit():
             return int(position)
     except (binascii.Error, UnicodeError, ValueError):

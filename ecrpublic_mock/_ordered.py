@@ -8,8 +8,10 @@ costs O(log n + page), never O(everything stored).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 V = TypeVar("V")
 
@@ -33,6 +35,9 @@ class OrderedIndex(Generic[V]):
     def __iter__(self) -> Iterator[V]:
         return (value for _, value in self._entries.values())
 
+    def __getitem__(self, key: str) -> V:
+        return self._entries[key][1]
+
     def get(self, key: str) -> V | None:
         entry = self._entries.get(key)
         return None if entry is None else entry[1]
@@ -55,8 +60,9 @@ class OrderedIndex(Generic[V]):
 
     def _compact(self) -> None:
         """Drop removed slots; amortised O(1) per removal since it runs when half are dead."""
-        self._keys = [key for key in self._keys if key is not None]
-        self._seqs = [self._entries[key][0] for key in self._keys]
+        live = [key for key in self._keys if key is not None]
+        self._seqs = [self._entries[key][0] for key in live]
+        self._keys = list(live)
         self._dead = 0
 
     def page(self, after: int, limit: int) -> tuple[list[V], int | None]:

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import ServiceError, invalid_parameter
 from ._operations import Params, operation, repository
-from ._state import Registry, Repository
+
+if TYPE_CHECKING:
+    from ._state import Registry, Repository
 
 _VERSIONS = ("2012-10-17", "2008-10-17")
 _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
 _STATEMENT_KEYS = frozenset(
-    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource",
-     "NotResource", "Condition"}
+    {
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    }
 )
 _PRINCIPAL_KINDS = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
 _ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
@@ -84,9 +95,13 @@ def _locks_out(statements: list[dict[str, Any]]) -> bool:
         principal = statement.get("Principal")
         everyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*")
         actions = statement.get("Action")
-        if statement["Effect"] == "Deny" and everyone and actions is not None:
-            if any(_LOCKOUT.fullmatch(action) for action in _strings(actions)):
-                return True
+        if (
+            statement["Effect"] == "Deny"
+            and everyone
+            and actions is not None
+            and any(_LOCKOUT.fullmatch(action) for action in _strings(actions))
+        ):
+            return True
     return False
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._dispatch import call
@@ -18,6 +17,8 @@ from ._manifests import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from ._state import Registry
 
 _CONFIG_TYPES = {
@@ -59,7 +60,9 @@ def upload_blob(registry: Registry, repository: str, data: bytes) -> str:
                 "layerPartBlob": base64.b64encode(chunk).decode(),
             },
         )
-    call(registry, "CompleteLayerUpload", {**names, "uploadId": upload_id, "layerDigests": [digest]})
+    call(
+        registry, "CompleteLayerUpload", {**names, "uploadId": upload_id, "layerDigests": [digest]}
+    )
     return digest
 
 
@@ -129,7 +132,7 @@ def push_index(
         stored = [repo.images.get(d) if repo is not None else None for d in images]
     entries = []
     child_types = set()
-    for digest, image in zip(images, stored):
+    for digest, image in zip(images, stored, strict=False):
         if image is None:  # PutImage will answer ReferencedImagesNotFoundException
             entries.append({"mediaType": DOCKER_MANIFEST, "size": 0, "digest": digest})
             continue

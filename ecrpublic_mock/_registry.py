@@ -6,10 +6,13 @@ import base64
 import datetime
 import json
 import os
+from typing import TYPE_CHECKING
 
 from ._clock import epoch, now
 from ._operations import Params, decode_token, operation
-from ._state import Registry
+
+if TYPE_CHECKING:
+    from ._state import Registry
 
 TOKEN_LIFETIME = datetime.timedelta(hours=12)
 
@@ -71,4 +74,3 @@ def get_authorization_token(registry: Registry, params: Params) -> Params:
             "expiresAt": int(epoch(expires)),
         }
     }
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._catalog import catalog_output, store_catalog
 from ._clock import epoch
 from ._errors import ServiceError, repository_not_found
@@ -15,8 +17,10 @@ from ._operations import (
     registry_id,
     repository,
 )
-from ._state import Registry, Repository
 from ._tags import apply_tags
+
+if TYPE_CHECKING:
+    from ._state import Registry, Repository
 
 
 def repository_output(repo: Repository) -> Params:

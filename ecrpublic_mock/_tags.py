@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ._errors import ServiceError, invalid_parameter, repository_not_found
 from ._operations import Params, operation
-from ._state import Registry, Repository
+
+if TYPE_CHECKING:
+    from ._state import Registry, Repository
 
 
 def _check_key(key: str) -> None:
@@ -27,8 +30,7 @@ def apply_tags(registry: Registry, repo: Repository, tags: list[Params]) -> None
     if len(merged) > quota:
         raise ServiceError(
             "TooManyTagsException",
-            f"The repository '{repo.name}' would have {len(merged)} tags; "
-            f"the maximum is {quota}",
+            f"The repository '{repo.name}' would have {len(merged)} tags; the maximum is {quota}",
         )
     repo.tags = merged
 

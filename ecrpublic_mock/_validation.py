@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import ServiceError, invalid_parameter
 from ._model import operation_model
 
 if TYPE_CHECKING:
-    from botocore.model import Shape
+    from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 # A checker returns None when the value is valid, else (path, constraint).
 Violation = tuple[str, str]
@@ -69,7 +69,7 @@ def _blob_length(encoded: str) -> int:
 
 
 @cache
-def _checker(shape: Shape) -> Checker:  # noqa: C901 - one branch per model type
+def _checker(shape: Shape) -> Checker:
     kinds = _JSON_TYPES[shape.type_name]
 
     def wrong_type(value: Any, path: str) -> Violation | None:
@@ -82,8 +82,9 @@ def _checker(shape: Shape) -> Checker:  # noqa: C901 - one branch per model type
         )
 
     if shape.type_name == "structure":
-        members = [(name, _checker(member)) for name, member in shape.members.items()]
-        required = list(shape.required_members)
+        structure = cast("StructureShape", shape)
+        members = [(name, _checker(member)) for name, member in structure.members.items()]
+        required = list(structure.required_members)
 
         def check_structure(value: Any, path: str) -> Violation | None:
             if (bad := wrong_type(value, path)) is not None:
@@ -102,7 +103,7 @@ def _checker(shape: Shape) -> Checker:  # noqa: C901 - one branch per model type
 
     if shape.type_name == "list":
         lengths = _length_checks(shape)
-        element = _checker(shape.member)
+        element = _checker(cast("ListShape", shape).member)
 
         def check_list(value: Any, path: str) -> Violation | None:
             if (bad := wrong_type(value, path)) is not None:
@@ -117,7 +118,8 @@ def _checker(shape: Shape) -> Checker:  # noqa: C901 - one branch per model type
         return check_list
 
     if shape.type_name == "map":
-        key_check, value_check = _checker(shape.key), _checker(shape.value)
+        mapping = cast("MapShape", shape)
+        key_check, value_check = _checker(mapping.key), _checker(mapping.value)
         lengths = _length_checks(shape)
 
         def check_map(value: Any, path: str) -> Violation | None:
