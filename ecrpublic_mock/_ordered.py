@@ -8,10 +8,7 @@ costs O(log n + page), never O(everything stored).
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Generic, TypeVar
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -31,9 +28,6 @@ class OrderedIndex(Generic[V]):
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
-
-    def __iter__(self) -> Iterator[V]:
-        return (value for _, value in self._entries.values())
 
     def __getitem__(self, key: str) -> V:
         return self._entries[key][1]

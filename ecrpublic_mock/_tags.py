@@ -24,8 +24,11 @@ def apply_tags(registry: Registry, repo: Repository, tags: list[Params]) -> None
     """Add or overwrite ``tags``; all checks pass before anything changes."""
     merged = dict(repo.tags)
     for tag in tags:
-        _check_key(tag["Key"])
-        merged[tag["Key"]] = tag.get("Value", "")
+        key = tag.get("Key")
+        if key is None:  # optional in the model, yet a tag is nothing without it
+            raise invalid_parameter("tags", "must satisfy constraint: [Key must not be null]")
+        _check_key(key)
+        merged[key] = tag.get("Value", "")
     quota = registry.settings.max_resource_tags
     if len(merged) > quota:
         raise ServiceError(

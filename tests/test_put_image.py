@@ -454,6 +454,52 @@ def test_invalid_json_syntax(client, manifest, param):
     failing_put(client, "InvalidParameterException", INVALID_JSON, **kwargs)
 
 
+_DIGEST = "sha256:" + "ab" * 32
+_CONFIG = {"mediaType": DOCKER_CONFIG, "size": 2, "digest": _DIGEST}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        ["a JSON array, not an object"],
+        {"schemaVersion": 2, "mediaType": 7},
+        {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": "x", "layers": []},
+        {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": _CONFIG},
+        {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": _CONFIG, "layers": {}},
+        {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": _CONFIG, "layers": [1]},
+        {
+            "schemaVersion": 2,
+            "mediaType": DOCKER_MANIFEST,
+            "config": {**_CONFIG, "digest": "not-a-digest"},
+            "layers": [],
+        },
+        {
+            "schemaVersion": 2,
+            "mediaType": DOCKER_MANIFEST,
+            "config": {**_CONFIG, "size": "2"},
+            "layers": [],
+        },
+        {
+            "schemaVersion": 2,
+            "mediaType": DOCKER_MANIFEST,
+            "config": {**_CONFIG, "mediaType": ["x"]},
+            "layers": [],
+        },
+        {"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": "x"},
+        {"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": [{"digest": 5}]},
+        {"schemaVersion": 1, "mediaType": DOCKER_SCHEMA1_SIGNED, "fsLayers": ["x"]},
+        {"schemaVersion": 1, "mediaType": DOCKER_SCHEMA1_SIGNED, "fsLayers": [{}]},
+    ],
+)
+def test_manifests_without_their_types_shape(client, document):
+    """Lead's decision: JSON that parses but lacks the structure of its media type (a
+    config that is not an object, layers that are not a list, a malformed digest, a size
+    that is not a number) is answered like unparseable JSON: 'Invalid JSON syntax'."""
+    failing_put(
+        client, "InvalidParameterException", INVALID_JSON, imageManifest=json.dumps(document)
+    )
+
+
 @pytest.mark.parametrize(
     ("manifest_type", "param"),
     [

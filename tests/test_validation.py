@@ -21,6 +21,7 @@ from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.model
 import botocore.session
 import botocore.validate
 import pytest
@@ -465,3 +466,68 @@ def test_every_operation_is_served(client, operation):
     assert "not implemented" not in response["Error"]["Message"].lower()
     assert response["Error"]["Code"] in declared - {"ServerException"}
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+# -- shapes the ecr-public model does not use (yet) -----------------------------------------
+# The validator is generic over botocore's shape types; these synthetic shapes pin the
+# branches a future model revision (an enum, a map, a float) would reach.
+
+SYNTHETIC = botocore.model.ShapeResolver(
+    {
+        "Input": {
+            "type": "structure",
+            "members": {
+                "mode": {"shape": "Mode"},
+                "labels": {"shape": "Labels"},
+                "ratio": {"shape": "Ratio"},
+            },
+        },
+        "Mode": {"type": "string", "enum": ["FAST", "SLOW"]},
+        "Labels": {"type": "map", "key": {"shape": "Label"}, "value": {"shape": "Mode"}, "max": 2},
+        "Label": {"type": "string", "max": 3},
+        "Ratio": {"type": "double"},
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "violation"),
+    [
+        ({"mode": "FAST", "labels": {"a": "SLOW"}, "ratio": 0.5}, None),
+        ({"ratio": 2}, None),
+        ({"mode": "MEDIUM"}, ("mode", "must satisfy enum value set: [FAST, SLOW]")),
+        (
+            {"labels": {"a": "FAST", "b": "FAST", "c": "FAST"}},
+            ("labels", "must have length less than or equal to 2"),
+        ),
+        ({"labels": {"long": "FAST"}}, ("labels", "must have length less than or equal to 3")),
+        (
+            {"labels": {"a": "FAST", "b": "OTHER"}},
+            ("labels", "must satisfy enum value set: [FAST, SLOW]"),
+        ),
+    ],
+)
+def test_synthetic_shapes(value, violation):
+    from ecrpublic_mock._validation import _checker
+
+    assert _checker(SYNTHETIC.get_shape_by_name("Input"))(value, "") == violation
+
+
+@pytest.mark.parametrize(
+    ("value", "path", "expected"),
+    [
+        ({"labels": ["a"]}, "labels", "map"),
+        ({"ratio": "0.5"}, "ratio", "double"),
+        ({"ratio": True}, "ratio", "double"),
+    ],
+)
+def test_synthetic_shapes_wrong_types(value, path, expected):
+    from ecrpublic_mock._errors import ServiceError
+    from ecrpublic_mock._validation import _checker
+
+    with pytest.raises(ServiceError) as excinfo:
+        _checker(SYNTHETIC.get_shape_by_name("Input"))(value, "")
+    assert (excinfo.value.code, excinfo.value.message) == (
+        "SerializationException",
+        f"Unexpected value type in payload at '{path}': expected {expected}",
+    )

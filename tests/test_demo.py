@@ -1,0 +1,37 @@
+"""``python -m ecrpublic_mock demo``: the README's first command must work as printed."""
+
+import subprocess
+import sys
+
+import pytest
+
+from ecrpublic_mock.__main__ import main
+
+
+def test_demo_runs_in_process(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "created demo/web: public.ecr.aws/" in out
+    assert "pushed the manifest list demo/web:latest over both platforms" in out
+    assert "caught ImageTagAlreadyExistsException: The image tag 'latest' already exists" in out
+    assert out.rstrip().endswith("mock stopped: nothing was sent to the network")
+
+
+def test_demo_as_a_module():
+    """The exact command of the README's Quickstart, in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ecrpublic_mock", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "deleted demo/web with its images (force=True)" in done.stdout
+
+
+def test_a_command_is_required(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main([])
+    assert excinfo.value.code == 2
+    assert "demo" in capsys.readouterr().err

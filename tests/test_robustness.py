@@ -1,0 +1,143 @@
+"""Malformed requests never crash the mock, and the mock's own bugs are never disguised.
+
+Sources: the brief ("Bad input never crashes: every malformed request gets the ClientError
+AWS would send ... An unexpected exception inside our code is a bug: let it surface to the
+test with the operation named, never disguise it as an AWS error"). JSON services answer a
+body they cannot deserialize with ``SerializationException`` (botocore's JSON protocol
+docs); the exact texts are the mock's own.
+"""
+
+import json
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from ecrpublic_mock import EcrPublicMockBug, mock_ecr_public
+from ecrpublic_mock import _operations
+from ecrpublic_mock._dispatch import answer
+from ecrpublic_mock._settings import Settings
+from ecrpublic_mock._state import Registry
+
+
+@pytest.fixture
+def unvalidated():
+    """A client that sends whatever it is given, as another SDK or a raw caller could."""
+    with mock_ecr_public() as ecr:
+        yield (
+            ecr,
+            boto3.client(
+                "ecr-public", region_name="us-east-1", config=Config(parameter_validation=False)
+            ),
+        )
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "path", "expected"),
+    [
+        ("create_repository", {"repositoryName": 5}, "repositoryName", "string"),
+        ("describe_repositories", {"maxResults": "10"}, "maxResults", "integer"),
+        ("delete_repository", {"repositoryName": "app", "force": "yes"}, "force", "boolean"),
+        (
+            "create_repository",
+            {"repositoryName": "app", "catalogData": {"description": 3}},
+            "catalogData.description",
+            "string",
+        ),
+    ],
+)
+def test_wrong_json_types_are_serialization_errors(unvalidated, operation, params, path, expected):
+    """A member of the wrong JSON type cannot be deserialized: SerializationException."""
+    _, client = unvalidated
+    with pytest.raises(ClientError) as excinfo:
+        getattr(client, operation)(**params)
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "SerializationException"
+    assert error["Message"] == (
+        f"Unexpected value type in payload at '{path}': expected {expected}"
+    )
+    assert client.describe_repositories()["repositories"] == []
+
+
+def test_missing_required_member_is_invalid_parameter(unvalidated):
+    """A required member left out reaches the service, which says it must not be null."""
+    _, client = unvalidated
+    with pytest.raises(ClientError) as excinfo:
+        client.create_repository()
+    assert excinfo.value.response["Error"] == {
+        "Code": "InvalidParameterException",
+        "Message": "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
+        "'must not be null'",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "expected"),
+    [
+        ({"repositoryNames": "app"}, "repositoryNames", "list"),
+        ({"repositoryNames": [7]}, "repositoryNames", "string"),
+        ({"maxResults": True}, "maxResults", "integer"),
+    ],
+)
+def test_wrong_json_types_in_raw_bodies(body, path, expected):
+    """Bodies botocore's serializer would never produce, as another client could send."""
+    registry = Registry(Settings())
+    status, _, data = answer(registry, "DescribeRepositories", "us-east-1", json.dumps(body))
+    assert status == 400
+    assert json.loads(data) == {
+        "__type": "SerializationException",
+        "message": f"Unexpected value type in payload at '{path}': expected {expected}",
+    }
+
+
+@pytest.mark.parametrize("operation", ["create_repository", "tag_resource"])
+def test_a_tag_without_a_key(unvalidated, operation):
+    """The model does not make Tag.Key required; a tag without one is still refused."""
+    ecr, client = unvalidated
+    arn = client.create_repository(repositoryName="app")["repository"]["repositoryArn"]
+    call = (
+        (lambda: client.create_repository(repositoryName="other", tags=[{"Value": "v"}]))
+        if operation == "create_repository"
+        else (lambda: client.tag_resource(resourceArn=arn, tags=[{"Value": "v"}]))
+    )
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    assert excinfo.value.response["Error"] == {
+        "Code": "InvalidParameterException",
+        "Message": "Invalid parameter at 'tags' failed to satisfy constraint: "
+        "'must satisfy constraint: [Key must not be null]'",
+    }
+    assert [r["repositoryName"] for r in client.describe_repositories()["repositories"]] == ["app"]
+    assert client.list_tags_for_resource(resourceArn=arn)["tags"] == []
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', "{bad"])
+def test_bodies_that_are_not_a_json_object(body):
+    """Bytes or text that are not a JSON object: SerializationException, state untouched."""
+    registry = Registry(Settings())
+    status, headers, data = answer(registry, "CreateRepository", "us-east-1", body)
+    assert status == 400
+    assert json.loads(data)["__type"] == "SerializationException"
+    assert headers["x-amzn-RequestId"]
+    assert len(registry.repositories) == 0
+
+
+def test_an_empty_body_is_an_empty_request():
+    registry = Registry(Settings())
+    status, _, data = answer(registry, "DescribeRepositories", "us-east-1", b"")
+    assert (status, json.loads(data)) == (200, {"repositories": []})
+
+
+def test_a_bug_in_the_mock_surfaces_with_the_operation_named(monkeypatch):
+    """Never a ClientError: a test must see that the mock, not AWS, failed."""
+
+    def broken(registry, params):
+        raise KeyError("oops")
+
+    monkeypatch.setitem(_operations.HANDLERS, "DescribeRepositories", broken)
+    with mock_ecr_public():
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        with pytest.raises(EcrPublicMockBug, match="while serving DescribeRepositories") as info:
+            client.describe_repositories()
+    assert isinstance(info.value.__cause__, KeyError)
