@@ -14,8 +14,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ecrpublic_mock import EcrPublicMockBug, mock_ecr_public
-from ecrpublic_mock import _operations
+from ecrpublic_mock import EcrPublicMockBug, _operations, mock_ecr_public
 from ecrpublic_mock._dispatch import answer
 from ecrpublic_mock._settings import Settings
 from ecrpublic_mock._state import Registry
@@ -94,7 +93,7 @@ def test_wrong_json_types_in_raw_bodies(body, path, expected):
 @pytest.mark.parametrize("operation", ["create_repository", "tag_resource"])
 def test_a_tag_without_a_key(unvalidated, operation):
     """The model does not make Tag.Key required; a tag without one is still refused."""
-    ecr, client = unvalidated
+    _ecr, client = unvalidated
     arn = client.create_repository(repositoryName="app")["repository"]["repositoryArn"]
     call = (
         (lambda: client.create_repository(repositoryName="other", tags=[{"Value": "v"}]))
