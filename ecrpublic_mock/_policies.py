@@ -29,7 +29,7 @@ _STATEMENT_KEYS = frozenset(
 )
 _PRINCIPAL_KINDS = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
 _ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
-_LOCKOUT = re.compile(r"\*|ecr-public:(\*|Set\*|SetRepositoryPolicy)", re.IGNORECASE)
+_SET_POLICY = "ecr-public:SetRepositoryPolicy"
 
 
 class _Invalid(Exception):
@@ -89,18 +89,27 @@ def _statements(text: str) -> list[dict[str, Any]]:
     return statements
 
 
+def _covers(pattern: str, action: str = _SET_POLICY) -> bool:
+    """IAM action matching: ``*`` and ``?`` wildcards, case-insensitive."""
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, action, re.IGNORECASE) is not None
+
+
+def _everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    aws = principal.get("AWS") if isinstance(principal, dict) else None
+    return aws == "*" or (isinstance(aws, list) and "*" in aws)
+
+
 def _locks_out(statements: list[dict[str, Any]]) -> bool:
     """Would this policy deny everyone SetRepositoryPolicy? Then AWS wants ``force``."""
     for statement in statements:
-        principal = statement.get("Principal")
-        everyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*")
-        actions = statement.get("Action")
-        if (
-            statement["Effect"] == "Deny"
-            and everyone
-            and actions is not None
-            and any(_LOCKOUT.fullmatch(action) for action in _strings(actions))
-        ):
+        if statement["Effect"] != "Deny" or not _everyone(statement.get("Principal")):
+            continue
+        if "Action" in statement and any(map(_covers, _strings(statement["Action"]))):
+            return True
+        if "NotAction" in statement and not any(map(_covers, _strings(statement["NotAction"]))):
             return True
     return False
 

@@ -1,0 +1,588 @@
+"""SetRepositoryPolicy, GetRepositoryPolicy and DeleteRepositoryPolicy.
+
+Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (section
+"Repositories, policies, tags": RepositoryNotFound and RepositoryPolicyNotFound real
+texts; "SetRepositoryPolicy validates the policy document: not JSON, or not an IAM policy
+shape, is InvalidParameterException"; sections "Service" and "Region"); the invalid-policy
+text ``Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository
+policy provided'`` is real ECR output quoted in
+github.com/terraform-aws-modules/terraform-aws-ecr/issues/19 and kislyuk/aegea/issues/16;
+botocore's model for the 10240-character limit; the lead's decisions elsewhere (the
+lockout check, which shapes count as valid).
+"""
+
+import json
+
+import boto3
+import botocore.session
+import pytest
+
+from ecrpublic_mock import mock_ecr_public
+
+DEFAULT_ACCOUNT = "123456789012"
+MODEL = botocore.session.get_session().get_service_model("ecr-public")
+POLICY_MAX = (
+    MODEL.operation_model("SetRepositoryPolicy").input_shape.members["policyText"].metadata["max"]
+)
+INVALID_POLICY = (
+    "Invalid parameter at 'PolicyText' failed to satisfy constraint: "
+    "'Invalid repository policy provided'"
+)
+LOCKOUT = (
+    "Invalid parameter at 'PolicyText' failed to satisfy constraint: "
+    "'The policy would prevent setting another policy in the future; "
+    "set force to true to set it anyway'"
+)
+PRINCIPAL_ARN = f"arn:aws:iam::{DEFAULT_ACCOUNT}:root"
+
+
+@pytest.fixture
+def ecr():
+    with mock_ecr_public() as handle:
+        yield handle
+
+
+@pytest.fixture
+def client(ecr):
+    c = boto3.client("ecr-public", region_name="us-east-1")
+    c.create_repository(repositoryName="app")
+    return c
+
+
+def assert_error(excinfo, code, message=None):
+    """The error is a 400 ClientError with ``code`` (and exactly ``message`` if given)."""
+    response = excinfo.value.response
+    assert response["Error"]["Code"] == code
+    if message is not None:
+        assert response["Error"]["Message"] == message
+    else:
+        assert response["Error"]["Message"]
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def body(response):
+    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
+
+
+def not_found_message(name, account=DEFAULT_ACCOUNT):
+    return f"The repository with name '{name}' does not exist in the registry with id '{account}'"
+
+
+def no_policy_message(name, account=DEFAULT_ACCOUNT):
+    return (
+        f"Repository policy does not exist for the repository with name '{name}' "
+        f"in the registry with id '{account}'"
+    )
+
+
+def policy(*statements, version="2012-10-17", single=False):
+    doc = {"Version": version, "Statement": statements[0] if single else list(statements)}
+    return json.dumps(doc)
+
+
+def allow(**extra):
+    statement = {
+        "Sid": "AllowPull",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["ecr-public:BatchCheckLayerAvailability", "ecr-public:PutImage"],
+    }
+    statement.update(extra)
+    return statement
+
+
+VALID_POLICY = policy(allow())
+
+
+def expected(text, name="app", account=DEFAULT_ACCOUNT):
+    return {"registryId": account, "repositoryName": name, "policyText": text}
+
+
+def current_policy(client, name="app"):
+    """The stored policy text, or None when there is none."""
+    try:
+        return client.get_repository_policy(repositoryName=name)["policyText"]
+    except client.exceptions.RepositoryPolicyNotFoundException:
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Set / Get / Delete: the happy path
+# --------------------------------------------------------------------------------------
+
+
+def test_set_get_delete_cycle(client):
+    """Lead's decision: all three answer registryId, repositoryName and policyText; Delete
+    answers the deleted policy, after which Get is RepositoryPolicyNotFound (real text)."""
+    set_response = client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
+    assert set_response["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert body(set_response) == expected(VALID_POLICY)
+    assert body(client.get_repository_policy(repositoryName="app")) == expected(VALID_POLICY)
+    assert body(client.delete_repository_policy(repositoryName="app")) == expected(VALID_POLICY)
+    with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
+        client.get_repository_policy(repositoryName="app")
+    assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
+
+
+@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("name", ["app", "team/sub/app"])
+def test_responses_carry_account_and_name(account, name):
+    with mock_ecr_public(account_id=account):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        client.create_repository(repositoryName=name)
+        want = expected(VALID_POLICY, name, account)
+        assert body(client.set_repository_policy(repositoryName=name, policyText=VALID_POLICY)) == (
+            want
+        )
+        assert body(client.get_repository_policy(repositoryName=name)) == want
+        assert body(client.delete_repository_policy(repositoryName=name)) == want
+        with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
+            client.get_repository_policy(repositoryName=name)
+        assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message(name, account))
+
+
+def test_get_without_policy(client):
+    with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
+        client.get_repository_policy(repositoryName="app")
+    assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
+
+
+def test_delete_without_policy(client):
+    with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
+        client.delete_repository_policy(repositoryName="app")
+    assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
+
+
+def test_delete_twice(client):
+    client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
+    client.delete_repository_policy(repositoryName="app")
+    with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
+        client.delete_repository_policy(repositoryName="app")
+    assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
+
+
+def test_policy_text_is_kept_byte_for_byte(client):
+    """Lead's decision: the text is stored and answered exactly as sent (whitespace, key
+    order, escapes)."""
+    text = (
+        '{\n  "Statement" : [ {\n\t"Action": "ecr-public:*",  "Principal":"*",'
+        '"Effect" : "Allow", "Sid": "caf\\u00e9 ünï"\n} ],\r\n "Version":"2012-10-17"   }\n'
+    )
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
+        expected(text)
+    )
+    assert client.get_repository_policy(repositoryName="app")["policyText"] == text
+    assert client.delete_repository_policy(repositoryName="app")["policyText"] == text
+
+
+def test_set_overwrites(client):
+    first = policy(allow(Sid="First"))
+    second = policy(allow(Sid="Second"))
+    client.set_repository_policy(repositoryName="app", policyText=first)
+    assert body(client.set_repository_policy(repositoryName="app", policyText=second)) == (
+        expected(second)
+    )
+    assert current_policy(client) == second
+
+
+def test_policies_are_per_repository(client):
+    client.create_repository(repositoryName="other")
+    client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
+    assert current_policy(client, "other") is None
+    assert current_policy(client, "app") == VALID_POLICY
+
+
+def test_deleted_and_recreated_repository_has_no_policy(client):
+    """Lead's decision: a re-created repository is a new repository."""
+    client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
+    client.delete_repository(repositoryName="app")
+    client.create_repository(repositoryName="app")
+    assert current_policy(client) is None
+
+
+def test_explicit_registry_id(client):
+    response = client.set_repository_policy(
+        registryId=DEFAULT_ACCOUNT, repositoryName="app", policyText=VALID_POLICY
+    )
+    assert body(response) == expected(VALID_POLICY)
+    got = client.get_repository_policy(registryId=DEFAULT_ACCOUNT, repositoryName="app")
+    assert body(got) == expected(VALID_POLICY)
+
+
+# --------------------------------------------------------------------------------------
+# Valid documents
+# --------------------------------------------------------------------------------------
+
+VALID_DOCUMENTS = [
+    pytest.param(policy(allow(), single=True), id="statement-object"),
+    pytest.param(policy(allow()), id="statement-list"),
+    pytest.param(policy(allow(), allow(Sid="Two")), id="two-statements"),
+    pytest.param(policy(allow(), version="2008-10-17"), id="version-2008"),
+    pytest.param(json.dumps({"Statement": [allow()]}), id="no-version"),
+    pytest.param(policy(allow(Principal="*")), id="principal-star"),
+    pytest.param(policy(allow(Principal={"AWS": PRINCIPAL_ARN})), id="principal-aws"),
+    pytest.param(
+        policy(allow(Principal={"AWS": [PRINCIPAL_ARN, "arn:aws:iam::111122223333:root"]})),
+        id="principal-aws-list",
+    ),
+    pytest.param(policy(allow(Action="ecr-public:*")), id="action-wildcard"),
+    pytest.param(policy(allow(Action="ecr-public:PutImage")), id="action-string"),
+    pytest.param(
+        policy(allow(Action=["ecr-public:PutImage", "ecr-public:InitiateLayerUpload"])),
+        id="action-list",
+    ),
+    pytest.param(
+        policy(
+            allow(Condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}),
+        ),
+        id="condition",
+    ),
+    pytest.param(
+        policy({"Effect": "Allow", "Principal": "*", "Action": "ecr-public:*"}), id="no-sid"
+    ),
+    pytest.param(
+        policy(
+            {
+                "Sid": "NotAction",
+                "Effect": "Allow",
+                "Principal": {"AWS": PRINCIPAL_ARN},
+                "NotAction": "ecr-public:DeleteRepository",
+            }
+        ),
+        id="not-action",
+    ),
+    pytest.param(
+        policy(
+            {
+                "Sid": "NotPrincipal",
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": PRINCIPAL_ARN},
+                "Action": "ecr-public:DeleteRepository",
+            }
+        ),
+        id="not-principal-deny",
+    ),
+    pytest.param(
+        policy(
+            {
+                "Sid": "DenyDeleteForAll",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "ecr-public:DeleteRepository",
+            }
+        ),
+        id="deny-other-action-for-all",
+    ),
+    pytest.param(
+        policy(
+            {
+                "Sid": "DenyPolicyForOne",
+                "Effect": "Deny",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                "Action": "ecr-public:SetRepositoryPolicy",
+            }
+        ),
+        id="deny-set-policy-for-one-principal",
+    ),
+    pytest.param(
+        json.dumps({"Version": "2012-10-17", "Statement": [allow()]}, indent=4, sort_keys=True),
+        id="pretty-printed",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", VALID_DOCUMENTS)
+def test_valid_documents_are_accepted(client, text):
+    """Lead's decision on the accepted IAM shapes: Statement as an object or a list,
+    Principal "*" or {"AWS": arn or [arns]}, Action string or list, Sid and Condition."""
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
+        expected(text)
+    )
+    assert current_policy(client) == text
+
+
+# --------------------------------------------------------------------------------------
+# Invalid documents
+# --------------------------------------------------------------------------------------
+
+
+def doc(**top):
+    return json.dumps(top)
+
+
+def stmt(**fields):
+    """A one-statement policy whose statement is exactly ``fields``."""
+    return policy(fields)
+
+
+BASE = {"Effect": "Allow", "Principal": "*", "Action": "ecr-public:*"}
+
+
+def without(key):
+    return {k: v for k, v in BASE.items() if k != key}
+
+
+INVALID_DOCUMENTS = [
+    pytest.param("", id="empty-string"),
+    pytest.param("not json", id="not-json"),
+    pytest.param('{"Version": "2012-10-17", "Statement": [', id="truncated-json"),
+    pytest.param("{'Version': '2012-10-17'}", id="single-quotes"),
+    pytest.param("[]", id="json-list"),
+    pytest.param("[" + policy(allow()) + "]", id="policy-in-list"),
+    pytest.param('"a string"', id="json-string"),
+    pytest.param("42", id="json-number"),
+    pytest.param("null", id="json-null"),
+    pytest.param("{}", id="empty-object"),
+    pytest.param(doc(Version="2012-10-17"), id="no-statement"),
+    pytest.param(doc(Version="2012-10-17", Statement=[]), id="empty-statement-list"),
+    pytest.param(doc(Version="2012-10-17", Statement="Allow"), id="statement-string"),
+    pytest.param(doc(Version="2012-10-17", Statement=42), id="statement-number"),
+    pytest.param(doc(Version="2012-10-17", Statement=None), id="statement-null"),
+    pytest.param(doc(Version="2012-10-17", Statement=["Allow"]), id="statement-item-string"),
+    pytest.param(stmt(**without("Effect")), id="no-effect"),
+    pytest.param(stmt(**{**BASE, "Effect": "Permit"}), id="effect-permit"),
+    pytest.param(stmt(**{**BASE, "Effect": "allow"}), id="effect-lowercase"),
+    pytest.param(stmt(**{**BASE, "Effect": ""}), id="effect-empty"),
+    pytest.param(stmt(**{**BASE, "Effect": ["Allow"]}), id="effect-list"),
+    pytest.param(stmt(**without("Principal")), id="no-principal"),
+    pytest.param(stmt(**without("Action")), id="no-action"),
+    pytest.param(stmt(**{**BASE, "Action": 42}), id="action-number"),
+    pytest.param(stmt(**{**BASE, "Action": {"ecr-public": "*"}}), id="action-object"),
+    pytest.param(stmt(**{**BASE, "Action": ["ecr-public:PutImage", 7]}), id="action-list-number"),
+    pytest.param(stmt(**{**BASE, "Action": None}), id="action-null"),
+    pytest.param(
+        json.dumps({"Version": "2012-10-17", "Statement": [BASE], "Foo": "bar"}),
+        id="unknown-top-level-key",
+    ),
+    pytest.param(stmt(**{**BASE, "Foo": "bar"}), id="unknown-statement-key"),
+    pytest.param(policy(allow(), version="2012-10-18"), id="version-wrong-date"),
+    pytest.param(policy(allow(), version="2020-01-01"), id="version-2020"),
+    pytest.param(policy(allow(), version=""), id="version-empty"),
+    pytest.param(policy(allow(), version="latest"), id="version-word"),
+    pytest.param(policy(BASE, {"Effect": "Allow", "Principal": "*"}), id="second-statement-bad"),
+]
+
+
+@pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
+@pytest.mark.parametrize("text", INVALID_DOCUMENTS)
+def test_invalid_documents_are_rejected(client, text, previous):
+    """Reference: not JSON or not an IAM policy shape is InvalidParameterException; the
+    text is real ECR output (terraform-aws-ecr#19, aegea#16); the kinds of invalid
+    shapes are the lead's decision. Nothing changes."""
+    if previous is not None:
+        client.set_repository_policy(repositoryName="app", policyText=previous)
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=text)
+    assert_error(excinfo, "InvalidParameterException", INVALID_POLICY)
+    assert current_policy(client) == previous
+
+
+@pytest.mark.parametrize("force", [True, False])
+def test_force_does_not_make_an_invalid_document_valid(client, force):
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText="not json", force=force)
+    assert_error(excinfo, "InvalidParameterException", INVALID_POLICY)
+    assert current_policy(client) is None
+
+
+# --------------------------------------------------------------------------------------
+# Lockout: a policy that would deny SetRepositoryPolicy to everyone
+# --------------------------------------------------------------------------------------
+
+
+def deny_all(action):
+    return policy({"Sid": "Lockout", "Effect": "Deny", "Principal": "*", "Action": action})
+
+
+LOCKOUT_ACTIONS = [
+    pytest.param("ecr-public:*", id="service-wildcard"),
+    pytest.param("*", id="wildcard"),
+    pytest.param("ecr-public:SetRepositoryPolicy", id="exact"),
+    pytest.param(["ecr-public:SetRepositoryPolicy"], id="exact-in-list"),
+    pytest.param(["ecr-public:PutImage", "ecr-public:*"], id="wildcard-in-list"),
+    pytest.param("ecr-public:Set*", id="prefix-wildcard"),
+    pytest.param("ecr-public:SetRepo*", id="longer-prefix-wildcard"),
+    pytest.param("ecr-public:S*", id="short-prefix-wildcard"),
+    pytest.param("ecr-public:*Policy", id="suffix-wildcard"),
+    pytest.param("ecr-public:*RepositoryPolicy", id="longer-suffix-wildcard"),
+    pytest.param("ecr-public:Set?epositoryPolicy", id="question-mark-wildcard"),
+    pytest.param("ECR-PUBLIC:setrepositorypolicy", id="case-insensitive"),
+]
+
+
+@pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
+@pytest.mark.parametrize("action", LOCKOUT_ACTIONS)
+def test_lockout_without_force_is_rejected(client, action, previous):
+    """Lead's decision: a Deny for Principal "*" covering ecr-public:SetRepositoryPolicy
+    needs force=True; the text names the force flag. Nothing changes."""
+    if previous is not None:
+        client.set_repository_policy(repositoryName="app", policyText=previous)
+    text = deny_all(action)
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=text)
+    assert_error(excinfo, "InvalidParameterException", LOCKOUT)
+    assert current_policy(client) == previous
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=text, force=False)
+    assert_error(excinfo, "InvalidParameterException", LOCKOUT)
+    assert current_policy(client) == previous
+
+
+@pytest.mark.parametrize("action", LOCKOUT_ACTIONS)
+def test_lockout_with_force_is_accepted(client, action):
+    text = deny_all(action)
+    response = client.set_repository_policy(repositoryName="app", policyText=text, force=True)
+    assert body(response) == expected(text)
+    assert current_policy(client) == text
+
+
+@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}])
+def test_lockout_principal_everyone_forms(client, principal):
+    """IAM: ``"*"``, ``{"AWS": "*"}`` and ``{"AWS": ["*"]}`` all name everyone (lead's
+    decision extends the lockout rule to these equivalent forms)."""
+    text = policy({"Effect": "Deny", "Principal": principal, "Action": "ecr-public:*"})
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=text)
+    assert_error(excinfo, "InvalidParameterException", LOCKOUT)
+    assert current_policy(client) is None
+    client.set_repository_policy(repositoryName="app", policyText=text, force=True)
+    assert current_policy(client) == text
+
+
+def test_lockout_statement_among_others(client):
+    text = policy(
+        allow(),
+        {"Effect": "Deny", "Principal": "*", "Action": "ecr-public:SetRepositoryPolicy"},
+    )
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=text)
+    assert_error(excinfo, "InvalidParameterException", LOCKOUT)
+    assert current_policy(client) is None
+    client.set_repository_policy(repositoryName="app", policyText=text, force=True)
+    assert current_policy(client) == text
+
+
+def test_lockout_single_statement_object(client):
+    text = policy({"Effect": "Deny", "Principal": "*", "Action": "ecr-public:*"}, single=True)
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=text)
+    assert_error(excinfo, "InvalidParameterException", LOCKOUT)
+
+
+@pytest.mark.parametrize(
+    ("not_action", "locks_out"),
+    [
+        ("ecr-public:PutImage", True),
+        (["ecr-public:PutImage", "ecr-public:Get*"], True),
+        ("ecr-public:SetRepositoryPolicy", False),
+        (["ecr-public:PutImage", "ecr-public:Set*"], False),
+    ],
+)
+def test_lockout_through_not_action(client, not_action, locks_out):
+    """IAM: a Deny with NotAction denies every action it does not name, so denying everyone
+    all but PutImage also denies SetRepositoryPolicy (lead's decision: a lockout)."""
+    text = policy({"Effect": "Deny", "Principal": "*", "NotAction": not_action})
+    if locks_out:
+        with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+            client.set_repository_policy(repositoryName="app", policyText=text)
+        assert_error(excinfo, "InvalidParameterException", LOCKOUT)
+        assert current_policy(client) is None
+    else:
+        client.set_repository_policy(repositoryName="app", policyText=text)
+        assert current_policy(client) == text
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["ecr-public:GetRepositoryPolicy", "ecr-public:DeleteRepositoryPolicy", "ecr-public:Put*"],
+)
+def test_deny_for_all_not_covering_set_policy_needs_no_force(client, action):
+    """Lead's decision: only a Deny covering SetRepositoryPolicy is a lockout."""
+    text = deny_all(action)
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
+        expected(text)
+    )
+
+
+def test_allow_all_needs_no_force(client):
+    text = policy({"Effect": "Allow", "Principal": "*", "Action": "*"})
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
+        expected(text)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Length, unknown repositories, region
+# --------------------------------------------------------------------------------------
+
+
+def padded_policy(length):
+    """A valid policy document of exactly ``length`` characters (trailing whitespace)."""
+    text = VALID_POLICY
+    assert len(text) <= length
+    return text + " " * (length - len(text))
+
+
+def test_policy_at_maximum_length(client):
+    text = padded_policy(POLICY_MAX)
+    assert len(text) == POLICY_MAX
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
+        expected(text)
+    )
+    assert current_policy(client) == text
+
+
+@pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
+@pytest.mark.parametrize("length", [POLICY_MAX + 1, 3 * POLICY_MAX])
+def test_policy_too_long(client, length, previous):
+    """Service: the model's max 10240 is checked by the server, in ECR's wording."""
+    if previous is not None:
+        client.set_repository_policy(repositoryName="app", policyText=previous)
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.set_repository_policy(repositoryName="app", policyText=padded_policy(length))
+    assert_error(
+        excinfo,
+        "InvalidParameterException",
+        "Invalid parameter at 'policyText' failed to satisfy constraint: "
+        f"'must have length less than or equal to {POLICY_MAX}'",
+    )
+    assert current_policy(client) == previous
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("set_repository_policy", {"policyText": VALID_POLICY}),
+        ("get_repository_policy", {}),
+        ("delete_repository_policy", {}),
+    ],
+)
+@pytest.mark.parametrize("name", ["missing", "team/missing"])
+def test_unknown_repository(client, method, params, name):
+    """RepositoryNotFound (real text); a failed set creates nothing."""
+    with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
+        getattr(client, method)(repositoryName=name, **params)
+    assert_error(excinfo, "RepositoryNotFoundException", not_found_message(name))
+    assert [r["repositoryName"] for r in client.describe_repositories()["repositories"]] == ["app"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "method", "params"),
+    [
+        ("SetRepositoryPolicy", "set_repository_policy", {"policyText": VALID_POLICY}),
+        ("GetRepositoryPolicy", "get_repository_policy", {}),
+        ("DeleteRepositoryPolicy", "delete_repository_policy", {}),
+    ],
+)
+def test_policy_operations_unsupported_in_us_west_2(client, operation, method, params):
+    """Region section (real text); nothing changes in us-east-1."""
+    client.set_repository_policy(repositoryName="app", policyText=policy(allow(Sid="East")))
+    west = boto3.client("ecr-public", region_name="us-west-2")
+    with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
+        getattr(west, method)(repositoryName="app", **params)
+    assert_error(
+        excinfo,
+        "UnsupportedCommandException",
+        f"{operation} command is only supported in us-east-1.",
+    )
+    assert current_policy(client) == policy(allow(Sid="East"))
