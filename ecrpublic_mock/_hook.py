@@ -8,6 +8,7 @@ handler whatever the import order. With no mock active each costs one list check
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import botocore
@@ -30,7 +31,6 @@ _active: list[Registry] = []
 _AWS_HOST = re.compile(
     r"https?://(?:api\.)?ecr-public(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)(?:[:/]|$)"
 )
-_regions: dict[str, str] = {}
 
 
 def activate(registry: Registry) -> None:
@@ -38,22 +38,15 @@ def activate(registry: Registry) -> None:
 
 
 def deactivate(registry: Registry) -> None:
-    # Identity, not equality: stop() of an outer mock must not remove an inner one.
-    for index in range(len(_active) - 1, -1, -1):
-        if _active[index] is registry:
-            del _active[index]
-            return
+    # Registries compare by identity: an outer mock stopped first leaves the inner serving.
+    _active.remove(registry)
 
 
+@lru_cache(maxsize=256)
 def region_of(url: str) -> str:
     """The region whose endpoint ``url`` names; a custom endpoint is served as us-east-1."""
-    region = _regions.get(url)
-    if region is None:
-        match = _AWS_HOST.match(url)
-        region = match.group(1) if match else HOME_REGION
-        if len(_regions) < 1024:
-            _regions[url] = region
-    return region
+    match = _AWS_HOST.match(url)
+    return match.group(1) if match else HOME_REGION
 
 
 def _choose_signer(**kwargs: Any) -> object:

@@ -137,9 +137,7 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
 def _untag(repo: Repository, record: TagRecord) -> None:
     """Take a tag off its image; the image stays, untagged if that was its last tag."""
     repo.image_tags.remove(record.tag)
-    image = repo.images.get(record.digest)
-    if image is not None:
-        del image.tags[record.tag]
+    del repo.images[record.digest].tags[record.tag]
 
 
 def _delete(repo: Repository, image: Image) -> None:

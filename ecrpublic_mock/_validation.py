@@ -72,10 +72,10 @@ def _blob_length(encoded: str) -> int:
 def _checker(shape: Shape) -> Checker:
     kinds = _JSON_TYPES[shape.type_name]
 
-    def wrong_type(value: Any, path: str) -> Violation | None:
+    def check_type(value: Any, path: str) -> None:
         """A JSON type the model does not allow: the service cannot even deserialize it."""
         if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
-            return None
+            return
         raise ServiceError(
             "SerializationException",
             f"Unexpected value type in payload at '{path}': expected {shape.type_name}",
@@ -87,8 +87,7 @@ def _checker(shape: Shape) -> Checker:
         required = list(structure.required_members)
 
         def check_structure(value: Any, path: str) -> Violation | None:
-            if (bad := wrong_type(value, path)) is not None:
-                return bad
+            check_type(value, path)
             prefix = f"{path}." if path else ""
             for name in required:
                 if value.get(name) is None:
@@ -106,8 +105,7 @@ def _checker(shape: Shape) -> Checker:
         element = _checker(cast("ListShape", shape).member)
 
         def check_list(value: Any, path: str) -> Violation | None:
-            if (bad := wrong_type(value, path)) is not None:
-                return bad
+            check_type(value, path)
             if (problem := lengths(len(value))) is not None:
                 return path, problem
             for item in value:
@@ -123,8 +121,7 @@ def _checker(shape: Shape) -> Checker:
         lengths = _length_checks(shape)
 
         def check_map(value: Any, path: str) -> Violation | None:
-            if (bad := wrong_type(value, path)) is not None:
-                return bad
+            check_type(value, path)
             if (problem := lengths(len(value))) is not None:
                 return path, problem
             for key, item in value.items():
@@ -141,8 +138,7 @@ def _checker(shape: Shape) -> Checker:
         enum = list(getattr(shape, "enum", None) or ())
 
         def check_string(value: Any, path: str) -> Violation | None:
-            if (bad := wrong_type(value, path)) is not None:
-                return bad
+            check_type(value, path)
             if (problem := lengths(len(value))) is not None:
                 return path, problem
             if matcher is not None and matcher(value) is None:
@@ -157,8 +153,7 @@ def _checker(shape: Shape) -> Checker:
         lengths = _length_checks(shape)
 
         def check_blob(value: Any, path: str) -> Violation | None:
-            if (bad := wrong_type(value, path)) is not None:
-                return bad
+            check_type(value, path)
             if (problem := lengths(_blob_length(value))) is not None:
                 return path, problem
             return None
@@ -170,8 +165,7 @@ def _checker(shape: Shape) -> Checker:
         high = shape.metadata.get("max")
 
         def check_number(value: Any, path: str) -> Violation | None:
-            if (bad := wrong_type(value, path)) is not None:
-                return bad
+            check_type(value, path)
             if high is not None and value > high:
                 return path, f"must be less than or equal to {high}"
             if low is not None and value < low:
@@ -180,4 +174,8 @@ def _checker(shape: Shape) -> Checker:
 
         return check_number
 
-    return wrong_type
+    def check_plain(value: Any, path: str) -> Violation | None:
+        check_type(value, path)
+        return None
+
+    return check_plain

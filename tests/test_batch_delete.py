@@ -236,6 +236,37 @@ def test_image_referenced_by_manifest_list(client, list_type, child_type):
     assert tags_of(client, REPO) == {}
 
 
+def test_image_in_two_lists_is_protected_until_both_go(client):
+    """BatchDeleteImage: the failure names every list that references the image, and the
+    image stays protected while any of them remains."""
+    m1 = build_image(client, REPO, salt="shared")
+    m2 = build_image(client, REPO, salt="other")
+    d1, d2 = put(client, REPO, m1), put(client, REPO, m2)
+    first = put(client, REPO, manifest_list([(d1, len(m1))]), "first")
+    second = put(client, REPO, manifest_list([(d1, len(m1)), (d2, len(m2))]), "second")
+    assert delete(client, {"imageDigest": d1})["failures"] == [
+        failure(
+            {"imageDigest": d1},
+            (
+                "ImageReferencedByManifestList",
+                f"Requested image referenced by manifest list: [{first}, {second}]",
+            ),
+        )
+    ]
+    delete(client, {"imageTag": "first"})
+    assert delete(client, {"imageDigest": d1})["failures"] == [
+        failure(
+            {"imageDigest": d1},
+            (
+                "ImageReferencedByManifestList",
+                f"Requested image referenced by manifest list: [{second}]",
+            ),
+        )
+    ]
+    delete(client, {"imageTag": "second"})
+    assert delete(client, {"imageDigest": d1}, {"imageDigest": d2})["failures"] == []
+
+
 def test_list_in_another_repository_does_not_protect(client):
     m = build_image(client, REPO)
     d = put(client, REPO, m, "v1")

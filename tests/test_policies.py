@@ -360,6 +360,11 @@ INVALID_DOCUMENTS = [
     pytest.param(policy(allow(), version=""), id="version-empty"),
     pytest.param(policy(allow(), version="latest"), id="version-word"),
     pytest.param(policy(BASE, {"Effect": "Allow", "Principal": "*"}), id="second-statement-bad"),
+    pytest.param(stmt(**{**BASE, "Principal": {}}), id="principal-empty-object"),
+    pytest.param(stmt(**{**BASE, "Principal": ["*"]}), id="principal-list"),
+    pytest.param(stmt(**{**BASE, "Principal": {"Someone": "*"}}), id="principal-unknown-kind"),
+    pytest.param(stmt(**{**BASE, "Principal": {"AWS": 7}}), id="principal-number"),
+    pytest.param(stmt(**{**BASE, "Condition": "always"}), id="condition-string"),
 ]
 
 

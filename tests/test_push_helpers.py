@@ -10,6 +10,8 @@ BatchDeleteImage), against the reference page's rules for those operations.
 
 import datetime as dt
 
+import json
+
 import boto3
 import botocore.exceptions
 import pytest
@@ -152,6 +154,32 @@ def test_push_image_custom_config(ecr, client):
     entry = layer_info(client, [sha256(config)])[sha256(config)]
     assert entry["layerAvailability"] == "AVAILABLE"
     assert entry["layerSize"] == len(config)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [b"not json", b'{"os": "linux"}', b'["a list"]'],
+    ids=["not-json", "no-architecture", "not-an-object"],
+)
+def test_push_index_platform_of_an_unusual_config(ecr, client, config):
+    """An image whose config does not declare os/architecture is listed as 'unknown'."""
+    digest = ecr.push_image(REPO, layers=[b"l"], config=config)
+    ecr.push_index(REPO, tag="multi", images=[digest])
+    manifest = json.loads(ecr_manifest(ecr, "multi"))
+    assert manifest["manifests"][0]["platform"] == {"architecture": "unknown", "os": "unknown"}
+
+
+@pytest.mark.parametrize("method", ["push_image", "push_index"])
+def test_helpers_refuse_a_media_type_they_cannot_build(ecr, method):
+    """A media type the helper cannot build is the caller's mistake: ValueError, at once."""
+    with pytest.raises(ValueError, match="media_type must be one of"):
+        getattr(ecr, method)(REPO, media_type="text/plain")
+
+
+def ecr_manifest(ecr, tag):
+    """The stored manifest behind ``tag`` (the API has no BatchGetImage in ECR Public)."""
+    repo = ecr._registry.repositories.get(REPO)
+    return repo.images[repo.image_tags[tag].digest].manifest
 
 
 def test_push_image_platform_changes_config(ecr, client):

@@ -1,0 +1,104 @@
+"""How the hook attaches to botocore: every session made after import, and boto3's default
+session if it already exists; once only; and the credential lookups it keeps off the
+network while a mock is active."""
+
+import subprocess
+import sys
+import textwrap
+
+import boto3
+import botocore.credentials
+import botocore.handlers
+
+from ecrpublic_mock import _hook, mock_ecr_public
+
+
+def ours(specs):
+    handlers = {handler for _, handler in _hook.HANDLERS}
+    return [spec for spec in specs if spec[1] in handlers]
+
+
+def test_install_is_idempotent():
+    before = list(botocore.handlers.BUILTIN_HANDLERS)
+    _hook.install()
+    assert before == botocore.handlers.BUILTIN_HANDLERS
+    assert len(ours(before)) == len(_hook.HANDLERS)
+
+
+def test_handlers_are_registered_first():
+    """REGISTER_FIRST: ahead of any other handler of the same event (moto's included)."""
+    assert {spec[2] for spec in ours(botocore.handlers.BUILTIN_HANDLERS)} == {
+        botocore.handlers.REGISTER_FIRST
+    }
+
+
+def test_a_default_session_made_before_install_is_served(monkeypatch):
+    others = [
+        spec
+        for spec in botocore.handlers.BUILTIN_HANDLERS
+        if spec not in ours(botocore.handlers.BUILTIN_HANDLERS)
+    ]
+    monkeypatch.setattr(botocore.handlers, "BUILTIN_HANDLERS", others)
+    for provider in (
+        botocore.credentials.InstanceMetadataProvider,
+        botocore.credentials.ContainerProvider,
+    ):
+        monkeypatch.setattr(provider, "load", provider.load)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.Session(region_name="us-east-1"))
+    _hook.install()
+    with mock_ecr_public():
+        client = boto3.client("ecr-public")
+        client.create_repository(repositoryName="app")
+        assert [r["repositoryName"] for r in client.describe_repositories()["repositories"]] == [
+            "app"
+        ]
+
+
+def test_default_session_before_import_in_a_fresh_interpreter():
+    """The real order of events in a user's process, without any patching."""
+    script = textwrap.dedent(
+        """
+        import boto3
+        boto3.setup_default_session(region_name="us-east-1")
+        import ecrpublic_mock
+        with ecrpublic_mock.mock_ecr_public():
+            client = boto3.client("ecr-public")
+            client.create_repository(repositoryName="app")
+            print(client.describe_repositories()["repositories"][0]["repositoryName"])
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "app"), done.stderr
+
+
+class RecordingFetcher:
+    """Stands in for botocore's IMDS fetcher: records that a network lookup was attempted."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def retrieve_iam_role_credentials(self):
+        self.calls += 1
+        return {}
+
+
+def test_metadata_credentials_are_not_fetched_while_active():
+    """No network while active: the instance-metadata provider answers nothing without
+    asking; outside a mock it runs as botocore wrote it."""
+    fetcher = RecordingFetcher()
+    provider = botocore.credentials.InstanceMetadataProvider(iam_role_fetcher=fetcher)
+    with mock_ecr_public():
+        assert provider.load() is None
+    assert fetcher.calls == 0
+    assert provider.load() is None
+    assert fetcher.calls == 1
+
+
+def test_both_metadata_providers_are_guarded():
+    for provider in (
+        botocore.credentials.InstanceMetadataProvider,
+        botocore.credentials.ContainerProvider,
+    ):
+        assert provider.load.__wrapped__.__qualname__ == f"{provider.__name__}.load"
