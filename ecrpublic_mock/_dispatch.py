@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ._errors import EcrPublicMockBug, ServiceError
+from ._model import service_model
 from ._operations import HANDLERS
 from ._validation import validate
 
@@ -62,14 +63,25 @@ def _serve(registry: Registry, operation: str, region: str, body: bytes | str | 
 
 
 def call(registry: Registry, operation: str, params: dict[str, Any]) -> Any:
-    """Serve an operation for the handle's helpers: same checks, errors as ClientError."""
-    from botocore.exceptions import ClientError
+    """Serve an operation for the handle's helpers: same checks, same errors as a client's.
 
+    Errors are raised as the modeled exception classes of boto3's default session, so
+    ``except client.exceptions.ImageTagAlreadyExistsException`` catches them for any client
+    made with ``boto3.client(...)``.
+    """
     try:
         validate(operation, params)
         with registry.lock:
             return HANDLERS[operation](registry, params)
     except ServiceError as error:
-        raise ClientError(
+        raise _exceptions().from_code(error.code)(
             {"Error": {"Code": error.code, "Message": error.message}}, operation
         ) from None
+
+
+def _exceptions() -> Any:
+    import boto3
+
+    session = boto3._get_default_session()._session  # the session boto3.client() uses
+    factory = session.get_component("exceptions_factory")
+    return factory.create_client_exceptions(service_model())

@@ -325,3 +325,17 @@ def test_push_image_immutable_repository(ecr, client):
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         ecr.push_image(REPO, tag="t", layers=[b"2"])
     assert excinfo.value.response["Error"]["Code"] == "ImageTagAlreadyExistsException"
+
+
+def test_helper_errors_are_the_clients_modeled_exceptions():
+    """A helper's failure is caught by ``client.exceptions.X`` of a boto3.client(), as the
+    same failure through the client would be."""
+    with mock_ecr_public(image_tag_mutability="IMMUTABLE") as handle:
+        c = boto3.client("ecr-public", region_name="us-east-1")
+        c.create_repository(repositoryName=REPO)
+        handle.push_image(REPO, tag="v1", layers=[b"first"])
+        with pytest.raises(c.exceptions.ImageTagAlreadyExistsException) as excinfo:
+            handle.push_image(REPO, tag="v1", layers=[b"second"])
+        assert excinfo.value.operation_name == "PutImage"
+        with pytest.raises(c.exceptions.RepositoryNotFoundException):
+            handle.push_image("missing", layers=[b"x"])
