@@ -83,5 +83,6 @@ def _exceptions() -> Any:
     import boto3
 
     session = boto3._get_default_session()._session  # the session boto3.client() uses
-    factory = session.get_component("exceptions_factory")
+    # The factory clients are built with (it caches one class per error code).
+    factory = session._get_internal_component("exceptions_factory")
     return factory.create_client_exceptions(service_model())

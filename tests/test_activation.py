@@ -877,3 +877,72 @@ def test_ours_inside_moto_ends_before_moto():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="after")
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["after"]
+
+
+def test_plain_class_setup_failure_stops_the_mock_and_argless_xunit_methods(pytester):
+    """A setup_method that raises leaves no mock active; setup/teardown methods without the
+    ``method`` argument are called as pytest calls them."""
+    pytester.makepyfile(
+        """
+        import boto3
+        from ecrpublic_mock import _hook, mock_ecr_public
+
+        @mock_ecr_public
+        class TestBrokenSetup:
+            def setup_method(self):
+                raise RuntimeError("setup broke")
+
+            def test_never_runs(self):
+                raise AssertionError("unreachable")
+
+        @mock_ecr_public
+        class TestArgless:
+            def setup_method(self):
+                self.ecr = boto3.client("ecr-public", region_name="us-east-1")
+                self.ecr.create_repository(repositoryName="argless")
+
+            def teardown_method(self):
+                assert len(self.ecr.describe_repositories()["repositories"]) == 1
+
+            def test_served(self):
+                assert _hook._active
+
+        def test_nothing_left_active():
+            assert _hook._active == []
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*RuntimeError: setup broke*"])
+
+
+def test_min_part_size_above_max_is_refused():
+    with pytest.raises(
+        ValueError, match=r"min_layer_part_size \(11\) must not exceed max_layer_part_size \(10\)"
+    ):
+        mock_ecr_public(min_layer_part_size=11, max_layer_part_size=10)
+
+
+def test_decorating_something_that_is_not_callable():
+    with pytest.raises(TypeError, match="can decorate a function or a class, not 42"):
+        mock_ecr_public()(42)
+
+
+def test_target_and_options_together_are_refused():
+    with pytest.raises(TypeError, match="either a target to decorate or options, not both"):
+        mock_ecr_public(lambda: None, account_id="111122223333")  # type: ignore[call-overload]
+
+
+def test_set_image_tag_mutability_errors():
+    with mock_ecr_public() as ecr:
+        with pytest.raises(LookupError, match="no repository named 'missing'"):
+            ecr.set_image_tag_mutability("missing", "IMMUTABLE")
+        with pytest.raises(ValueError, match="image_tag_mutability must be"):
+            ecr.set_image_tag_mutability("missing", "SOMETIMES")  # type: ignore[arg-type]
+
+
+def test_repr_says_account_and_state():
+    handle = mock_ecr_public(account_id="111122223333")
+    assert repr(handle) == "<EcrPublicMock account_id='111122223333' inactive>"
+    with handle:
+        assert repr(handle) == "<EcrPublicMock account_id='111122223333' active>"

@@ -9,37 +9,21 @@ are the lead's decisions recorded in the test brief.
 
 import boto3
 import pytest
+from _manifests import (
+    ACCOUNT,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    assert_error,
+    build_image,
+    manifest_list,
+    put,
+    repo_not_found,
+    sha256,
+    snapshot,
+    tags_of,
+)
 
 from ecrpublic_mock import mock_ecr_public
-
-try:
-    from tests._manifests import (
-        ACCOUNT,
-        OCI_INDEX,
-        OCI_MANIFEST,
-        assert_error,
-        build_image,
-        manifest_list,
-        put,
-        repo_not_found,
-        sha256,
-        snapshot,
-        tags_of,
-    )
-except ImportError:  # rootdir not on sys.path: pytest put tests/ there instead
-    from _manifests import (
-        ACCOUNT,
-        OCI_INDEX,
-        OCI_MANIFEST,
-        assert_error,
-        build_image,
-        manifest_list,
-        put,
-        repo_not_found,
-        sha256,
-        snapshot,
-        tags_of,
-    )
 
 REPO = "app"
 OTHER = "other"

@@ -11,64 +11,35 @@ import datetime as dt
 
 import boto3
 import pytest
+from _manifests import (
+    ACCOUNT,
+    DOCKER_CONFIG,
+    DOCKER_FOREIGN_LAYER,
+    DOCKER_LAYER,
+    DOCKER_LIST,
+    DOCKER_MANIFEST,
+    DOCKER_SCHEMA1_SIGNED,
+    OCI_CONFIG,
+    OCI_INDEX,
+    OCI_LAYER,
+    OCI_MANIFEST,
+    all_tags,
+    assert_error,
+    build_image,
+    config_blob,
+    descriptor,
+    ensure_uploaded,
+    image_manifest,
+    manifest_list,
+    put,
+    repo_not_found,
+    schema1_manifest,
+    sha256,
+    upload,
+)
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
-
-try:
-    from tests._manifests import (
-        ACCOUNT,
-        DOCKER_CONFIG,
-        DOCKER_FOREIGN_LAYER,
-        DOCKER_LAYER,
-        DOCKER_LIST,
-        DOCKER_MANIFEST,
-        DOCKER_SCHEMA1_SIGNED,
-        OCI_CONFIG,
-        OCI_INDEX,
-        OCI_LAYER,
-        OCI_MANIFEST,
-        all_tags,
-        assert_error,
-        build_image,
-        config_blob,
-        descriptor,
-        ensure_uploaded,
-        image_manifest,
-        manifest_list,
-        put,
-        repo_not_found,
-        schema1_manifest,
-        sha256,
-        upload,
-    )
-except ImportError:  # rootdir not on sys.path: pytest put tests/ there instead
-    from _manifests import (
-        ACCOUNT,
-        DOCKER_CONFIG,
-        DOCKER_FOREIGN_LAYER,
-        DOCKER_LAYER,
-        DOCKER_LIST,
-        DOCKER_MANIFEST,
-        DOCKER_SCHEMA1_SIGNED,
-        OCI_CONFIG,
-        OCI_INDEX,
-        OCI_LAYER,
-        OCI_MANIFEST,
-        all_tags,
-        assert_error,
-        build_image,
-        config_blob,
-        descriptor,
-        ensure_uploaded,
-        image_manifest,
-        manifest_list,
-        put,
-        repo_not_found,
-        schema1_manifest,
-        sha256,
-        upload,
-    )
 
 REPO = "app"
 OTHER = "other"

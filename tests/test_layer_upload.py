@@ -16,39 +16,23 @@ import uuid
 
 import boto3
 import pytest
+from _manifests import (
+    ACCOUNT,
+    DOCKER_LAYER,
+    UPLOADED_LAYER_MEDIA_TYPE,
+    assert_error,
+    build_image,
+    put,
+    registry_not_found,
+    repo_not_found,
+    sha256,
+    snapshot,
+    upload,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecrpublic_mock import mock_ecr_public
-
-try:
-    from tests._manifests import (
-        ACCOUNT,
-        DOCKER_LAYER,
-        UPLOADED_LAYER_MEDIA_TYPE,
-        assert_error,
-        build_image,
-        put,
-        registry_not_found,
-        repo_not_found,
-        sha256,
-        snapshot,
-        upload,
-    )
-except ImportError:  # rootdir not on sys.path: pytest put tests/ there instead
-    from _manifests import (
-        ACCOUNT,
-        DOCKER_LAYER,
-        UPLOADED_LAYER_MEDIA_TYPE,
-        assert_error,
-        build_image,
-        put,
-        registry_not_found,
-        repo_not_found,
-        sha256,
-        snapshot,
-        upload,
-    )
 
 MIB = 1024 * 1024
 UUID_RE = re.compile(

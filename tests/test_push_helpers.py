@@ -9,46 +9,28 @@ BatchDeleteImage), against the reference page's rules for those operations.
 """
 
 import datetime as dt
-
 import json
 
 import boto3
 import botocore.exceptions
 import pytest
+from _manifests import (
+    ACCOUNT,
+    DOCKER_CONFIG,
+    DOCKER_LIST,
+    DOCKER_MANIFEST,
+    OCI_CONFIG,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    all_images,
+    build_image,
+    put,
+    sha256,
+    tags_of,
+)
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
-
-try:
-    from tests._manifests import (
-        ACCOUNT,
-        DOCKER_CONFIG,
-        DOCKER_LIST,
-        DOCKER_MANIFEST,
-        OCI_CONFIG,
-        OCI_INDEX,
-        OCI_MANIFEST,
-        all_images,
-        build_image,
-        put,
-        sha256,
-        tags_of,
-    )
-except ImportError:  # rootdir not on sys.path: pytest put tests/ there instead
-    from _manifests import (
-        ACCOUNT,
-        DOCKER_CONFIG,
-        DOCKER_LIST,
-        DOCKER_MANIFEST,
-        OCI_CONFIG,
-        OCI_INDEX,
-        OCI_MANIFEST,
-        all_images,
-        build_image,
-        put,
-        sha256,
-        tags_of,
-    )
 
 REPO = "team/app"
 DOCKER_LAYER_TYPES = {
