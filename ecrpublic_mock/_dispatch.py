@@ -82,7 +82,8 @@ def call(registry: Registry, operation: str, params: dict[str, Any]) -> Any:
 def _exceptions() -> Any:
     import boto3
 
-    session = boto3._get_default_session()._session  # the session boto3.client() uses
+    # The session boto3.client() uses (typed Any: stub versions disagree on its internals).
+    session: Any = boto3._get_default_session()._session
     # The factory clients are built with (it caches one class per error code).
     factory = session._get_internal_component("exceptions_factory")
     return factory.create_client_exceptions(service_model())
