@@ -13,9 +13,20 @@ from . import (  # noqa: F401 - importing them registers their operations
     _tags,
 )
 from ._errors import EcrPublicMockBug
+from ._faults import Call
 from ._mock import EcrPublicMock, MockOptions, mock_ecr_public
+from ._views import ImageView, LayerView, RepositoryView
 
-__all__ = ["EcrPublicMock", "EcrPublicMockBug", "MockOptions", "mock_ecr_public"]
+__all__ = [
+    "Call",
+    "EcrPublicMock",
+    "EcrPublicMockBug",
+    "ImageView",
+    "LayerView",
+    "MockOptions",
+    "RepositoryView",
+    "mock_ecr_public",
+]
 __version__ = "0.1.0"
 
 _hook.install()

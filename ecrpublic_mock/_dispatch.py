@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ._errors import EcrPublicMockBug, ServiceError
+from ._faults import Call, take_fault
 from ._model import service_model
 from ._operations import HANDLERS
 from ._validation import validate
@@ -26,11 +27,21 @@ def answer(
     registry: Registry, operation: str, region: str, body: bytes | str | None
 ) -> tuple[int, dict[str, str], bytes]:
     """Serve one request: (status, headers, body), as the service would send them."""
+    params: dict[str, Any] = {}
     try:
-        status, payload = 200, _serve(registry, operation, region, body)
+        if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
+            raise ServiceError(
+                "UnsupportedCommandException",
+                f"{operation} command is only supported in us-east-1.",
+            )
+        parsed = _parse(body)
+        params = parsed if isinstance(parsed, dict) else params
+        status, payload, outcome = 200, _serve(registry, operation, parsed), "success"
     except ServiceError as error:
         status, payload = error.status, {"__type": error.code, "message": error.message}
         payload.update(error.fields)
+        outcome = error.code
+    registry.calls.append(Call(operation, params, outcome))
     data = json.dumps(payload, separators=(",", ":")).encode()
     headers = {
         "x-amzn-RequestId": str(uuid.uuid4()),
@@ -40,15 +51,16 @@ def answer(
     return status, headers, data
 
 
-def _serve(registry: Registry, operation: str, region: str, body: bytes | str | None) -> Any:
-    if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
-        raise ServiceError(
-            "UnsupportedCommandException", f"{operation} command is only supported in us-east-1."
-        )
+def _parse(body: bytes | str | None) -> Any:
     try:
-        params = json.loads(body) if body else {}
+        return json.loads(body) if body else {}
     except ValueError:
         raise ServiceError("SerializationException", "The request body is not valid JSON") from None
+
+
+def _serve(registry: Registry, operation: str, params: Any) -> Any:
+    with registry.lock:
+        take_fault(registry.faults, operation)
     validate(operation, params)
     handler = HANDLERS[operation]  # botocore only sends operations of its model
     try:

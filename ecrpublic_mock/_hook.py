@@ -2,25 +2,32 @@
 
 Handlers go on the ``ecr-public`` events only, so no other service pays for them, and they
 are registered first: a more specific event runs before moto's generic ``before-send``
-handler whatever the import order. With no mock active each costs one list check.
+handler whatever the import order. With no mock active each costs a list check and a
+dictionary lookup.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import re
+import sys
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import botocore
 import botocore.credentials
+import botocore.endpoint
 import botocore.handlers
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 
 from ._dispatch import HOME_REGION, SERVED_REGIONS, answer
+from ._moto import moto_registry
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Generator
 
     from ._state import Registry
 
@@ -42,6 +49,11 @@ def deactivate(registry: Registry) -> None:
     _active.remove(registry)
 
 
+def current() -> Registry | None:
+    """The state that answers now: the innermost mock, else moto's ``mock_aws``, else none."""
+    return _active[-1] if _active else moto_registry()
+
+
 @lru_cache(maxsize=256)
 def region_of(url: str) -> str:
     """The region whose endpoint ``url`` names; a custom endpoint is served as us-east-1."""
@@ -51,50 +63,120 @@ def region_of(url: str) -> str:
 
 def _choose_signer(**kwargs: Any) -> object:
     """Skip signing while active: the mock verifies no signature, and needs no credentials."""
-    return botocore.UNSIGNED if _active else None
+    return botocore.UNSIGNED if current() is not None else None
 
 
 def _before_sign(request: Any, **kwargs: Any) -> None:
     """A region with no endpoint fails as an unresolvable host would, before any retry."""
-    if _active and region_of(request.url) not in SERVED_REGIONS:
+    if region_of(request.url) not in SERVED_REGIONS and current() is not None:
         raise EndpointConnectionError(endpoint_url=request.url)
 
 
-class _Body:
-    """The ``raw`` of a canned AWSResponse: botocore reads it through ``stream()``."""
+class _Content(bytes):
+    """Response bytes that aiobotocore may also ``await`` (its responses' content is async)."""
 
-    __slots__ = ("_data",)
+    def __await__(self) -> Generator[Any, None, bytes]:
+        return self
+        yield  # pragma: no cover - makes this a generator: awaiting it returns at once
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
 
-    def stream(self, **kwargs: Any) -> tuple[bytes]:
-        return (self._data,)
+class _Answer(AWSResponse):
+    """A canned HTTP answer that both botocore's and aiobotocore's parsers read."""
+
+    def __init__(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        super().__init__(url, status, headers, None)  # type: ignore[arg-type]
+        self._content: bytes = _Content(body)
+
+    @property
+    def content(self) -> bytes:
+        return self._content
 
 
 def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:
-    if not _active:
+    registry = current()
+    if registry is None:
         return None
     operation = event_name.rpartition(".")[2]
-    status, headers, body = answer(_active[-1], operation, region_of(request.url), request.body)
-    return AWSResponse(request.url, status, headers, _Body(body))  # type: ignore[arg-type]
+    status, headers, body = answer(registry, operation, region_of(request.url), request.body)
+    return _Answer(request.url, status, headers, body)
+
+
+# Retries of answers the mock gave (injected throttling, server errors) do not sleep:
+# botocore decides to retry as it would with AWS, then its back-off sleep is skipped.
+_skip_sleep: contextvars.ContextVar[bool] = contextvars.ContextVar("_skip_sleep", default=False)
+
+
+def _needs_retry(**kwargs: Any) -> None:
+    # Registered last: botocore's own retry handler has decided by the time this runs.
+    if current() is not None:
+        _skip_sleep.set(True)
+
+
+def _call_over(**kwargs: Any) -> None:
+    _skip_sleep.set(False)
+
+
+class _Clock:
+    """Stands in for ``time`` in botocore.endpoint: its retry sleep is skipped when ours."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        if _skip_sleep.get():
+            _skip_sleep.set(False)
+            return
+        time.sleep(seconds)
+
+
+class _AsyncClock:
+    """The same for ``asyncio`` in aiobotocore.endpoint."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(seconds: float) -> None:
+        if _skip_sleep.get():
+            _skip_sleep.set(False)
+            return
+        await asyncio.sleep(seconds)
+
+
+def _patch_aiobotocore() -> None:
+    """aiobotocore sleeps with asyncio; patch it once it is loaded (never import it here)."""
+    module = sys.modules.get("aiobotocore.endpoint")
+    if module is not None and not isinstance(getattr(module, "asyncio", None), _AsyncClock):
+        module.asyncio = _AsyncClock()  # type: ignore[attr-defined]
+
+
+def _needs_retry_async_aware(**kwargs: Any) -> None:
+    _patch_aiobotocore()
+    _needs_retry(**kwargs)
 
 
 def _skip_while_active(load: Callable[..., Any]) -> Callable[..., Any]:
     """Metadata-service credential lookups are network calls: none happen while active."""
 
     def guarded(self: Any) -> Any:
-        return None if _active else load(self)
+        return None if current() is not None else load(self)
 
     guarded.__wrapped__ = load  # type: ignore[attr-defined]
     return guarded
 
 
-HANDLERS = (
+_FIRST = (
     ("choose-signer.ecr-public", _choose_signer),
     ("before-sign.ecr-public", _before_sign),
     ("before-send.ecr-public", _before_send),
 )
+_LAST = (
+    ("needs-retry.ecr-public", _needs_retry_async_aware),
+    ("after-call.ecr-public", _call_over),
+    ("after-call-error.ecr-public", _call_over),
+)
+HANDLERS = _FIRST + _LAST
 
 
 def install() -> None:
@@ -102,14 +184,20 @@ def install() -> None:
     builtin = botocore.handlers.BUILTIN_HANDLERS
     if any(spec[1] is _before_send for spec in builtin):
         return
-    for event, handler in HANDLERS:
+    for event, handler in _FIRST:
         builtin.append((event, handler, botocore.handlers.REGISTER_FIRST))
+    for event, handler in _LAST:
+        builtin.append((event, handler, botocore.handlers.REGISTER_LAST))
     import boto3
 
     if boto3.DEFAULT_SESSION is not None:
         events = boto3.DEFAULT_SESSION._session.get_component("event_emitter")
-        for event, handler in HANDLERS:
+        for event, handler in _FIRST:
             events.register_first(event, handler)
+        for event, handler in _LAST:
+            events.register_last(event, handler)
+    endpoint: Any = botocore.endpoint  # typed loosely: stubs don't declare its imports
+    endpoint.time = _Clock()
     for provider in (
         botocore.credentials.InstanceMetadataProvider,
         botocore.credentials.ContainerProvider,

@@ -7,13 +7,14 @@ import inspect
 import unittest
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
-from . import _hook, _push
+from . import _hook, _push, _views
+from ._faults import Call, Fault
 from ._manifests import DOCKER_MANIFEST
 from ._settings import Mutability, Settings, check_mutability
 from ._state import Registry
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
@@ -190,6 +191,35 @@ class EcrPublicMock:
             if repo is None:
                 raise LookupError(f"no repository named {repository_name!r} in this mock")
             repo.mutability = mutability
+
+    def inject_fault(
+        self,
+        code: str,
+        *,
+        operation: str | None = None,
+        times: int = 1,
+        message: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        """Make the next ``times`` calls (of ``operation``, or of any) fail with ``code``.
+
+        Any code works (``ThrottlingException``, ``ServerException``, a modeled error);
+        the status is 500 for server errors, 503 for unavailability, else 400. botocore's
+        retry logic sees the answer as it would AWS's, but its back-off sleeps are skipped.
+        """
+        fault = Fault.make(code, operation, times, message, status)
+        with self._registry.lock:
+            self._registry.faults.append(fault)
+
+    @property
+    def calls(self) -> tuple[Call, ...]:
+        """Every call served so far, in order (the helpers' own calls are not counted)."""
+        return tuple(self._registry.calls)
+
+    @property
+    def repositories(self) -> Mapping[str, _views.RepositoryView]:
+        """A read-only snapshot of every repository, its images, tags and layers."""
+        return _views.repositories(self._registry)
 
     def push_image(
         self,

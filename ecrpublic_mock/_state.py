@@ -13,6 +13,7 @@ from ._ordered import OrderedIndex
 if TYPE_CHECKING:
     import datetime
 
+    from ._faults import Call, Fault
     from ._settings import Mutability, Settings
 
 PUBLIC_HOST = "public.ecr.aws"
@@ -116,6 +117,8 @@ class Registry:
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
         self.catalog: dict[str, Any] = {}  # the registry's own catalog data (displayName)
+        self.faults: list[Fault] = []
+        self.calls: list[Call] = []
         self.lock = threading.RLock()
 
     def new_repository(self, name: str) -> Repository:

@@ -1,0 +1,82 @@
+"""Fault injection and the call log: what a test sets up and reads back on the handle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import ServiceError
+
+# Status codes of the errors a test is likely to inject; everything else is a client error.
+_STATUS = {
+    "ServerException": 500,
+    "InternalFailure": 500,
+    "InternalServerError": 500,
+    "ServiceUnavailable": 503,
+    "ServiceUnavailableException": 503,
+}
+_MESSAGES = {"ThrottlingException": "Rate exceeded", "ServerException": "Internal Server Error"}
+
+
+@dataclass
+class Fault:
+    """The next ``remaining`` calls (of ``operation``, or of any) fail with ``code``."""
+
+    code: str
+    operation: str | None
+    remaining: int
+    message: str
+    status: int
+
+    @classmethod
+    def make(
+        cls, code: str, operation: str | None, times: int, message: str | None, status: int | None
+    ) -> Fault:
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            raise ValueError(f"times must be a positive int, got {times!r}")
+        if operation is not None:
+            operation = _operation_name(operation)
+        return cls(
+            code=code,
+            operation=operation,
+            remaining=times,
+            message=message if message is not None else _MESSAGES.get(code, f"Injected {code}"),
+            status=status if status is not None else _STATUS.get(code, 400),
+        )
+
+
+def _operation_name(name: str) -> str:
+    """Accept the API name (``PutImage``) or the boto3 method name (``put_image``)."""
+    from botocore import xform_name
+
+    from ._model import service_model
+
+    names = {xform_name(op): op for op in service_model().operation_names}
+    if name in names.values():
+        return name
+    if name in names:
+        return names[name]
+    raise ValueError(f"{name!r} is not an ecr-public operation")
+
+
+def take_fault(faults: list[Fault], operation: str) -> None:
+    """Raise the first pending fault that applies to ``operation``, using it up once."""
+    for fault in faults:
+        if fault.operation in (None, operation):
+            fault.remaining -= 1
+            if fault.remaining == 0:
+                faults.remove(fault)
+            raise ServiceError(fault.code, fault.message, fault.status)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call the mock served: what was asked and how it ended."""
+
+    operation: str
+    params: dict[str, Any]
+    outcome: str  # "success", or the error code answered
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == "success"

@@ -1,0 +1,138 @@
+"""``python -m ecrpublic_mock serve``: the mock over HTTP, for clients outside Python.
+
+The AWS CLI (``--endpoint-url``) and other SDKs speak the JSON protocol to it: a POST with
+``X-Amz-Target: SpencerFrontendService.<Operation>`` and a JSON body, answered by the same
+``answer()`` the in-process hook uses, against one registry that lives as long as the
+server. Standard library only, so serving needs nothing the package does not already have.
+
+Regions come from the SigV4 credential scope of the ``Authorization`` header, the only
+place a request over a custom endpoint names one. us-east-1 and us-west-2 get the service's
+rules (``answer()`` applies them). Real ECR Public has no endpoint elsewhere, which an
+HTTP server cannot reproduce (the client already reached it), so any other region is
+answered ``UnsupportedCommandException`` ``<Operation> command is only supported in
+us-east-1.`` for every operation, GetAuthorizationToken included. An unsigned request
+(no scope) is served as us-east-1, so ``curl`` works. Signatures are not checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import sys
+import traceback
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+
+from ._dispatch import HOME_REGION, SERVED_REGIONS, answer
+from ._errors import EcrPublicMockBug
+from ._model import service_model
+from ._state import Registry
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from ._settings import Settings
+
+# AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ecr-public/aws4_request, ...
+_SCOPE = re.compile(r"Credential=[^/,\s]+/[0-9]{8}/([^/,\s]+)/")
+_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+class MockServer(ThreadingHTTPServer):
+    """A threading HTTP server holding the one registry its requests are answered from."""
+
+    def __init__(self, address: tuple[str, int], settings: Settings) -> None:
+        self.registry = Registry(settings)
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: MockServer
+    # Keep-alive, as AWS: botocore reuses its pooled connections.
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        target = self.headers.get("X-Amz-Target", "")
+        prefix, _, operation = target.partition(".")
+        try:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        except ValueError:
+            self._send(*_error(400, "SerializationException", "Invalid Content-Length"))
+            self.close_connection = True  # the body's end is unknown
+            return
+        if prefix != service_model().metadata["targetPrefix"] or operation not in _operations():
+            self._send(*_error(400, "UnknownOperationException", f"Unknown operation {target!r}"))
+            return
+        region = region_of(self.headers.get("Authorization"))
+        if region not in SERVED_REGIONS:
+            message = f"{operation} command is only supported in {HOME_REGION}."
+            self._send(*_error(400, "UnsupportedCommandException", message))
+            return
+        try:
+            self._send(*answer(self.server.registry, operation, region, body))
+        except EcrPublicMockBug as bug:
+            # A bug in the mock: never passed off as an AWS error, and shown with its cause.
+            traceback.print_exc(file=sys.stderr)
+            self._send(*_error(500, "InternalFailure", str(bug)))
+
+    def do_GET(self) -> None:
+        """Nothing is served by GET: the service's API is POST only."""
+        self._send(404, {"Content-Length": "0"}, b"")
+
+    def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """No line per request: a test suite's output stays its own (errors still log)."""
+
+
+def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], bytes]:
+    data = json.dumps({"__type": code, "message": message}).encode()
+    return status, {"Content-Type": _CONTENT_TYPE, "Content-Length": str(len(data))}, data
+
+
+@cache
+def _operations() -> frozenset[str]:
+    return frozenset(service_model().operation_names)
+
+
+def region_of(authorization: str | None) -> str:
+    """The region of a SigV4 credential scope; us-east-1 when the request is unsigned."""
+    match = _SCOPE.search(authorization or "")
+    return match.group(1) if match else HOME_REGION
+
+
+def make_server(host: str, port: int, settings: Settings) -> MockServer:
+    """Bind (port 0 picks a free one); the caller runs ``serve_forever()`` and stops it."""
+    return MockServer((host, port), settings)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(host: str, port: int, settings: Settings) -> int:
+    """Serve until SIGINT or SIGTERM; the first stdout line tells a test the URL to use."""
+    server = make_server(host, port, settings)
+    # SIGINT too: a shell starts background jobs with it ignored, and Python keeps that.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    print(f"ecrpublic_mock serving on {server.url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
