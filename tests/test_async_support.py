@@ -1,0 +1,68 @@
+"""The pieces that let aiobotocore share the hook, checked without aiobotocore installed.
+
+The real aiobotocore round trip is in ``test_aiobotocore.py`` (``tox -e aio``); these tests
+pin the mechanism in every environment: answers whose content can be awaited, and the
+asyncio back-off sleep that is skipped for the mock's own retryable answers.
+"""
+
+import asyncio
+import sys
+import types
+
+import pytest
+
+from ecrpublic_mock import _hook
+
+
+def test_answer_content_is_bytes_and_awaitable():
+    answer = _hook._Answer("https://example", 200, {"a": "b"}, b'{"x": 1}')
+    assert answer.content == b'{"x": 1}'
+    assert isinstance(answer.content, bytes)
+
+    async def read():
+        return await answer.content
+
+    assert asyncio.run(read()) == b'{"x": 1}'
+
+
+@pytest.fixture
+def fake_aiobotocore(monkeypatch):
+    module = types.ModuleType("aiobotocore.endpoint")
+    module.asyncio = asyncio
+    monkeypatch.setitem(sys.modules, "aiobotocore.endpoint", module)
+    return module
+
+
+def test_aiobotocore_sleep_is_patched_once_loaded(fake_aiobotocore):
+    _hook._patch_aiobotocore()
+    clock = fake_aiobotocore.asyncio
+    assert isinstance(clock, _hook._AsyncClock)
+    _hook._patch_aiobotocore()
+    assert fake_aiobotocore.asyncio is clock
+    assert clock.get_event_loop_policy is asyncio.get_event_loop_policy
+
+
+def test_nothing_is_patched_while_aiobotocore_is_not_loaded(monkeypatch):
+    monkeypatch.delitem(sys.modules, "aiobotocore.endpoint", raising=False)
+    _hook._patch_aiobotocore()
+    assert "aiobotocore.endpoint" not in sys.modules
+
+
+@pytest.mark.parametrize("pending", [True, False])
+def test_async_sleep_skipped_only_when_a_mock_retry_is_pending(monkeypatch, pending):
+    slept = []
+    real_sleep = asyncio.sleep
+
+    async def recording(seconds):
+        slept.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recording)
+
+    async def scenario():
+        _hook._skip_sleep.set(pending)
+        await _hook._AsyncClock.sleep(1.5)
+        return _hook._skip_sleep.get()
+
+    assert asyncio.run(scenario()) is False
+    assert slept == ([] if pending else [1.5])
