@@ -8,7 +8,6 @@ dictionary lookup.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import re
 import sys
@@ -131,13 +130,17 @@ class _Clock:
 
 
 class _AsyncClock:
-    """The same for ``asyncio`` in aiobotocore.endpoint."""
+    """The same for ``asyncio`` in aiobotocore.endpoint (imported late: it costs 30 ms)."""
 
     def __getattr__(self, name: str) -> Any:
+        import asyncio
+
         return getattr(asyncio, name)
 
     @staticmethod
     async def sleep(seconds: float) -> None:
+        import asyncio
+
         if _skip_sleep.get():
             _skip_sleep.set(False)
             return

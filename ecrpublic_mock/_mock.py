@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-import unittest
+import sys
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from . import _hook, _push, _views
@@ -131,9 +131,12 @@ class EcrPublicMock:
         return run
 
     def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
+        # A TestCase class exists only once unittest is imported (importing it costs 20 ms).
+        unittest = sys.modules.get("unittest")
+        if unittest is not None and issubclass(cls, unittest.TestCase):
             # run() wraps setUp, the test and tearDown: one fresh mock per test method.
-            cls.run = self._decorate_function(cls.run)  # type: ignore[method-assign]
+            testcase: Any = cls
+            testcase.run = self._decorate_function(testcase.run)
             return cls
         self._wrap_xunit_methods(cls)
         return cls

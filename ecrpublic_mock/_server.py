@@ -62,11 +62,15 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         prefix, _, operation = target.partition(".")
         try:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError(length)
         except ValueError:
-            self._send(*_error(400, "SerializationException", "Invalid Content-Length"))
-            self.close_connection = True  # the body's end is unknown
+            status, headers, data = _error(400, "SerializationException", "Invalid Content-Length")
+            # The body's end is unknown, so is the next request's start: close.
+            self._send(status, {**headers, "Connection": "close"}, data)
             return
+        body = self.rfile.read(length)
         if prefix != service_model().metadata["targetPrefix"] or operation not in _operations():
             self._send(*_error(400, "UnknownOperationException", f"Unknown operation {target!r}"))
             return

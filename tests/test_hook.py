@@ -25,11 +25,12 @@ def test_install_is_idempotent():
     assert len(ours(before)) == len(_hook.HANDLERS)
 
 
-def test_handlers_are_registered_first():
-    """REGISTER_FIRST: ahead of any other handler of the same event (moto's included)."""
-    assert {spec[2] for spec in ours(botocore.handlers.BUILTIN_HANDLERS)} == {
-        botocore.handlers.REGISTER_FIRST
-    }
+def test_handlers_are_registered_first_or_last():
+    """The answering handlers go first, ahead of any other handler of the same event
+    (moto's included); the retry observer goes last, after botocore has decided."""
+    kinds = {spec[1]: spec[2] for spec in ours(botocore.handlers.BUILTIN_HANDLERS)}
+    assert {kinds[handler] for _, handler in _hook._FIRST} == {botocore.handlers.REGISTER_FIRST}
+    assert {kinds[handler] for _, handler in _hook._LAST} == {botocore.handlers.REGISTER_LAST}
 
 
 def test_a_default_session_made_before_install_is_served(monkeypatch):
