@@ -16,7 +16,11 @@ import hashlib
 import json
 from typing import Any
 
-ACCOUNT = "123456789012"
+# Re-exported for modules that import them from here; defined in _support.
+from _support import ACCOUNT as ACCOUNT
+from _support import assert_error as assert_error
+from _support import registry_not_found as registry_not_found
+from _support import repo_not_found as repo_not_found
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -215,28 +219,26 @@ def push(client, repo: str, tag: str | None = None, salt: str = "", **build) -> 
     return put(client, repo, build_image(client, repo, salt=salt, **build), tag)
 
 
-def all_images(client, repo: str) -> list[dict]:
-    """Every DescribeImages detail of ``repo``, page by page."""
+def _all_items(client, operation: str, key: str, repo: str) -> list[dict]:
+    """Every ``key`` item that ``operation`` lists for ``repo``, page by page."""
     found: list[dict] = []
     kwargs: dict[str, Any] = {"repositoryName": repo}
     while True:
-        page = client.describe_images(**kwargs)
-        found.extend(page["imageDetails"])
+        page = getattr(client, operation)(**kwargs)
+        found.extend(page[key])
         if "nextToken" not in page:
             return found
         kwargs["nextToken"] = page["nextToken"]
+
+
+def all_images(client, repo: str) -> list[dict]:
+    """Every DescribeImages detail of ``repo``, page by page."""
+    return _all_items(client, "describe_images", "imageDetails", repo)
 
 
 def all_tags(client, repo: str) -> list[dict]:
     """Every DescribeImageTags detail of ``repo``, page by page."""
-    found: list[dict] = []
-    kwargs: dict[str, Any] = {"repositoryName": repo}
-    while True:
-        page = client.describe_image_tags(**kwargs)
-        found.extend(page["imageTagDetails"])
-        if "nextToken" not in page:
-            return found
-        kwargs["nextToken"] = page["nextToken"]
+    return _all_items(client, "describe_image_tags", "imageTagDetails", repo)
 
 
 def tags_of(client, repo: str) -> dict[str, list[str]]:
@@ -261,21 +263,3 @@ def snapshot(client, repos: tuple[str, ...] | str, digests: tuple[str, ...] = ()
             "layers": layers,
         }
     return state
-
-
-def assert_error(excinfo, code: str, message: str | None = None) -> dict:
-    """The ClientError carries ``code`` and, if given, exactly ``message``; returns it."""
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code, response["Error"]
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return response
-
-
-def repo_not_found(repo: str, registry: str = ACCOUNT) -> str:
-    return f"The repository with name '{repo}' does not exist in the registry with id '{registry}'"
-
-
-def registry_not_found(registry: str) -> str:
-    return f"The registry with id '{registry}' does not exist"

@@ -7,26 +7,24 @@ tags" (RepositoryNotEmptyException, force); failure reasons and the response ima
 are the lead's decisions recorded in the test brief.
 """
 
-import boto3
 import pytest
 from _manifests import (
-    ACCOUNT,
     OCI_INDEX,
     OCI_MANIFEST,
-    assert_error,
     build_image,
     manifest_list,
     put,
-    repo_not_found,
     sha256,
     snapshot,
     tags_of,
 )
-
-from ecrpublic_mock import mock_ecr_public
+from _support import ACCOUNT, assert_error, repo_not_found
 
 REPO = "app"
 OTHER = "other"
+
+# 4-byte minimum parts, so small test layers can be uploaded in several parts.
+pytestmark = pytest.mark.ecr_public(min_layer_part_size=4)
 
 NOT_FOUND = ("ImageNotFound", "Requested image not found")
 MISSING = ("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null")
@@ -42,17 +40,8 @@ TAG_MISMATCH = (
 
 
 @pytest.fixture
-def ecr():
-    with mock_ecr_public(min_layer_part_size=4) as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    c = boto3.client("ecr-public", region_name="us-east-1")
-    c.create_repository(repositoryName=REPO)
-    c.create_repository(repositoryName=OTHER)
-    return c
+def repositories():
+    return (REPO, OTHER)
 
 
 @pytest.fixture

@@ -13,10 +13,17 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
+from _support import (
+    ACCOUNT,
+    assert_error,
+    assert_unsupported_in_us_west_2,
+    body,
+    invalid,
+    repo_not_found,
+)
 
 from ecrpublic_mock import mock_ecr_public
 
-DEFAULT_ACCOUNT = "123456789012"
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 INPUT = MODEL.shape_for("RepositoryCatalogDataInput").members
 OUTPUT_FIELDS = set(MODEL.shape_for("RepositoryCatalogData").members)
@@ -41,40 +48,6 @@ FULL_INPUT = {
 }
 
 
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
-
-
-def assert_error(excinfo, code, message=None):
-    """The error is a 400 ClientError with ``code`` (and exactly ``message`` if given)."""
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    else:
-        assert response["Error"]["Message"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-
-
-def body(response):
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-
-
-def invalid(path, constraint):
-    return f"Invalid parameter at '{path}' failed to satisfy constraint: '{constraint}'"
-
-
-def not_found_message(name, account=DEFAULT_ACCOUNT):
-    return f"The repository with name '{name}' does not exist in the registry with id '{account}'"
-
-
 def catalog_of(client, name="app"):
     return body(client.get_repository_catalog_data(repositoryName=name))
 
@@ -87,7 +60,7 @@ def expected_output(catalog_input, logo_url=None):
     return out
 
 
-def logo_url_for(logo, account=DEFAULT_ACCOUNT, name="app"):
+def logo_url_for(logo, account=ACCOUNT, name="app"):
     """The logoUrl a fresh mock gives ``logo`` in repository ``name``."""
     with mock_ecr_public(account_id=account):
         client = boto3.client("ecr-public", region_name="us-east-1")
@@ -116,11 +89,11 @@ def test_get_catalog_of_repository_created_without_catalog(client, name):
 
 def test_get_catalog_with_explicit_registry_id(client):
     client.create_repository(repositoryName="app")
-    response = client.get_repository_catalog_data(registryId=DEFAULT_ACCOUNT, repositoryName="app")
+    response = client.get_repository_catalog_data(registryId=ACCOUNT, repositoryName="app")
     assert body(response) == {"catalogData": {}}
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["missing", "team/missing"])
 def test_get_catalog_unknown_repository(account, name):
     """RepositoryNotFound (real): ``The repository with name '<r>' does not exist in the
@@ -130,7 +103,7 @@ def test_get_catalog_unknown_repository(account, name):
         client.create_repository(repositoryName="app")
         with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
             client.get_repository_catalog_data(repositoryName=name)
-        assert_error(excinfo, "RepositoryNotFoundException", not_found_message(name, account))
+        assert_error(excinfo, "RepositoryNotFoundException", repo_not_found(name, account))
 
 
 # --------------------------------------------------------------------------------------
@@ -399,7 +372,7 @@ def test_put_catalog_unknown_repository(client, name):
     client.create_repository(repositoryName="app")
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         client.put_repository_catalog_data(repositoryName=name, catalogData=FULL_INPUT)
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message(name))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found(name))
     assert [r["repositoryName"] for r in client.describe_repositories()["repositories"]] == ["app"]
     assert catalog_of(client) == {"catalogData": {}}
 
@@ -501,12 +474,5 @@ def test_create_with_invalid_catalog_creates_nothing(client, catalog, message):
 def test_catalog_operations_unsupported_in_us_west_2(client, operation, method, params):
     """Region section (real text); the failed put changes nothing."""
     client.create_repository(repositoryName="app", catalogData={"description": "east"})
-    west = boto3.client("ecr-public", region_name="us-west-2")
-    with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
-        getattr(west, method)(**params)
-    assert_error(
-        excinfo,
-        "UnsupportedCommandException",
-        f"{operation} command is only supported in us-east-1.",
-    )
+    assert_unsupported_in_us_west_2(operation, method, **params)
     assert catalog_of(client) == {"catalogData": {"description": "east"}}

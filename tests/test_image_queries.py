@@ -9,10 +9,8 @@ the lead's decisions in the test brief fill in the field lists, push order and p
 
 import datetime as dt
 
-import boto3
 import pytest
 from _manifests import (
-    ACCOUNT,
     DOCKER_CONFIG,
     DOCKER_FOREIGN_LAYER,
     DOCKER_LAYER,
@@ -24,7 +22,6 @@ from _manifests import (
     OCI_LAYER,
     OCI_MANIFEST,
     all_tags,
-    assert_error,
     build_image,
     config_blob,
     descriptor,
@@ -32,34 +29,27 @@ from _manifests import (
     image_manifest,
     manifest_list,
     put,
-    repo_not_found,
     schema1_manifest,
     sha256,
     upload,
 )
+from _support import ACCOUNT, assert_error, repo_not_found
 from freezegun import freeze_time
-
-from ecrpublic_mock import mock_ecr_public
 
 REPO = "app"
 OTHER = "other"
+SHARED_LAYER = b"shared-layer"
+
+# 4-byte minimum parts, so small test layers can be uploaded in several parts.
+pytestmark = pytest.mark.ecr_public(min_layer_part_size=4)
 T1 = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 T2 = dt.datetime(2024, 6, 1, 0, 0, 1, tzinfo=dt.timezone.utc)
 T3 = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
-def ecr():
-    with mock_ecr_public(min_layer_part_size=4) as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    c = boto3.client("ecr-public", region_name="us-east-1")
-    c.create_repository(repositoryName=REPO)
-    c.create_repository(repositoryName=OTHER)
-    return c
+def repositories():
+    return (REPO, OTHER)
 
 
 def not_found(digest, tag, repo=REPO):
@@ -81,22 +71,30 @@ def strip(detail):
 
 def many_images(client, count, repo=REPO, tag_prefix=None, start=0):
     """``count`` distinct OCI images sharing one config and one layer; digests in push order."""
-    config, layer = config_blob(), b"shared-layer"
-    ensure_uploaded(client, repo, config)
-    ensure_uploaded(client, repo, layer)
+    ensure_uploaded(client, repo, config_blob())
+    ensure_uploaded(client, repo, SHARED_LAYER)
     digests = []
     for i in range(start, start + count):
-        manifest = image_manifest(
-            descriptor(config, OCI_CONFIG),
-            [descriptor(layer, OCI_LAYER)],
-            media_type=OCI_MANIFEST,
-            annotations={"n": str(i)},
-            indent=None,
-        )
         digests.append(
-            put(client, repo, manifest, None if tag_prefix is None else f"{tag_prefix}{i}")
+            put(
+                client,
+                repo,
+                numbered_manifest(i),
+                None if tag_prefix is None else f"{tag_prefix}{i}",
+            )
         )
     return digests
+
+
+def numbered_manifest(i):
+    """The OCI manifest of image number ``i``: the shared config and layer, annotated ``n``."""
+    return image_manifest(
+        descriptor(config_blob(), OCI_CONFIG),
+        [descriptor(SHARED_LAYER, OCI_LAYER)],
+        media_type=OCI_MANIFEST,
+        annotations={"n": str(i)},
+        indent=None,
+    )
 
 
 def pages(client, operation, key, **kwargs):
@@ -411,15 +409,8 @@ def test_retag_between_pages_does_not_repeat(client, images_250):
 
 def _retag(client, digest, tag):
     """Add ``tag`` to the image ``digest`` by re-putting its manifest (from many_images)."""
-    config, layer = config_blob(), b"shared-layer"
     for i in range(250):
-        manifest = image_manifest(
-            descriptor(config, OCI_CONFIG),
-            [descriptor(layer, OCI_LAYER)],
-            media_type=OCI_MANIFEST,
-            annotations={"n": str(i)},
-            indent=None,
-        )
+        manifest = numbered_manifest(i)
         if sha256(manifest) == digest:
             put(client, REPO, manifest, tag)
             return

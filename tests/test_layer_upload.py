@@ -17,18 +17,15 @@ import uuid
 import boto3
 import pytest
 from _manifests import (
-    ACCOUNT,
     DOCKER_LAYER,
     UPLOADED_LAYER_MEDIA_TYPE,
-    assert_error,
     build_image,
     put,
-    registry_not_found,
-    repo_not_found,
     sha256,
     snapshot,
     upload,
 )
+from _support import ACCOUNT, assert_error, registry_not_found, repo_not_found
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,24 +39,13 @@ REPO = "app"
 OTHER = "other"
 OTHER_ACCOUNT = "210987654321"
 
-
-@pytest.fixture
-def ecr(request):
-    """A mock with 4-byte minimum parts; ``@pytest.mark.ecr_public(...)`` overrides options."""
-    marker = request.node.get_closest_marker("ecr_public")
-    options = {"min_layer_part_size": 4}
-    if marker is not None:
-        options.update(marker.kwargs)
-    with mock_ecr_public(**options) as handle:
-        yield handle
+# 4-byte minimum parts, so small test layers can be uploaded in several parts.
+pytestmark = pytest.mark.ecr_public(min_layer_part_size=4)
 
 
 @pytest.fixture
-def client(ecr):
-    c = boto3.client("ecr-public", region_name="us-east-1")
-    c.create_repository(repositoryName=REPO)
-    c.create_repository(repositoryName=OTHER)
-    return c
+def repositories():
+    return (REPO, OTHER)
 
 
 def initiate(client, repo=REPO):

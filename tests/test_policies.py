@@ -16,10 +16,10 @@ import json
 import boto3
 import botocore.session
 import pytest
+from _support import ACCOUNT, assert_error, assert_unsupported_in_us_west_2, body, repo_not_found
 
 from ecrpublic_mock import mock_ecr_public
 
-DEFAULT_ACCOUNT = "123456789012"
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 POLICY_MAX = (
     MODEL.operation_model("SetRepositoryPolicy").input_shape.members["policyText"].metadata["max"]
@@ -33,42 +33,15 @@ LOCKOUT = (
     "'The policy would prevent setting another policy in the future; "
     "set force to true to set it anyway'"
 )
-PRINCIPAL_ARN = f"arn:aws:iam::{DEFAULT_ACCOUNT}:root"
+PRINCIPAL_ARN = f"arn:aws:iam::{ACCOUNT}:root"
 
 
 @pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
+def repositories():
+    return ("app",)
 
 
-@pytest.fixture
-def client(ecr):
-    c = boto3.client("ecr-public", region_name="us-east-1")
-    c.create_repository(repositoryName="app")
-    return c
-
-
-def assert_error(excinfo, code, message=None):
-    """The error is a 400 ClientError with ``code`` (and exactly ``message`` if given)."""
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    else:
-        assert response["Error"]["Message"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-
-
-def body(response):
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-
-
-def not_found_message(name, account=DEFAULT_ACCOUNT):
-    return f"The repository with name '{name}' does not exist in the registry with id '{account}'"
-
-
-def no_policy_message(name, account=DEFAULT_ACCOUNT):
+def no_policy_message(name, account=ACCOUNT):
     return (
         f"Repository policy does not exist for the repository with name '{name}' "
         f"in the registry with id '{account}'"
@@ -94,7 +67,7 @@ def allow(**extra):
 VALID_POLICY = policy(allow())
 
 
-def expected(text, name="app", account=DEFAULT_ACCOUNT):
+def expected(text, name="app", account=ACCOUNT):
     return {"registryId": account, "repositoryName": name, "policyText": text}
 
 
@@ -124,7 +97,7 @@ def test_set_get_delete_cycle(client):
     assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["app", "team/sub/app"])
 def test_responses_carry_account_and_name(account, name):
     with mock_ecr_public(account_id=account):
@@ -141,15 +114,10 @@ def test_responses_carry_account_and_name(account, name):
         assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message(name, account))
 
 
-def test_get_without_policy(client):
+@pytest.mark.parametrize("method", ["get_repository_policy", "delete_repository_policy"])
+def test_get_or_delete_without_policy(client, method):
     with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
-        client.get_repository_policy(repositoryName="app")
-    assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
-
-
-def test_delete_without_policy(client):
-    with pytest.raises(client.exceptions.RepositoryPolicyNotFoundException) as excinfo:
-        client.delete_repository_policy(repositoryName="app")
+        getattr(client, method)(repositoryName="app")
     assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
 
 
@@ -202,10 +170,10 @@ def test_deleted_and_recreated_repository_has_no_policy(client):
 
 def test_explicit_registry_id(client):
     response = client.set_repository_policy(
-        registryId=DEFAULT_ACCOUNT, repositoryName="app", policyText=VALID_POLICY
+        registryId=ACCOUNT, repositoryName="app", policyText=VALID_POLICY
     )
     assert body(response) == expected(VALID_POLICY)
-    got = client.get_repository_policy(registryId=DEFAULT_ACCOUNT, repositoryName="app")
+    got = client.get_repository_policy(registryId=ACCOUNT, repositoryName="app")
     assert body(got) == expected(VALID_POLICY)
 
 
@@ -441,24 +409,29 @@ def test_lockout_with_force_is_accepted(client, action):
     assert current_policy(client) == text
 
 
-@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}])
-def test_lockout_principal_everyone_forms(client, principal):
+def deny_everything_to(principal):
+    return policy({"Effect": "Deny", "Principal": principal, "Action": "ecr-public:*"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(deny_everything_to("*"), id="principal-star"),
+        pytest.param(deny_everything_to({"AWS": "*"}), id="principal-aws-star"),
+        pytest.param(deny_everything_to({"AWS": ["*"]}), id="principal-aws-star-list"),
+        pytest.param(
+            policy(
+                allow(),
+                {"Effect": "Deny", "Principal": "*", "Action": "ecr-public:SetRepositoryPolicy"},
+            ),
+            id="statement-among-others",
+        ),
+    ],
+)
+def test_lockout_refused_then_forced(client, text):
     """IAM: ``"*"``, ``{"AWS": "*"}`` and ``{"AWS": ["*"]}`` all name everyone (lead's
-    decision extends the lockout rule to these equivalent forms)."""
-    text = policy({"Effect": "Deny", "Principal": principal, "Action": "ecr-public:*"})
-    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
-        client.set_repository_policy(repositoryName="app", policyText=text)
-    assert_error(excinfo, "InvalidParameterException", LOCKOUT)
-    assert current_policy(client) is None
-    client.set_repository_policy(repositoryName="app", policyText=text, force=True)
-    assert current_policy(client) == text
-
-
-def test_lockout_statement_among_others(client):
-    text = policy(
-        allow(),
-        {"Effect": "Deny", "Principal": "*", "Action": "ecr-public:SetRepositoryPolicy"},
-    )
+    decision extends the lockout rule to these equivalent forms); a locking-out statement
+    among others locks out too. Refused without force, accepted with it."""
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
@@ -567,7 +540,7 @@ def test_unknown_repository(client, method, params, name):
     """RepositoryNotFound (real text); a failed set creates nothing."""
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         getattr(client, method)(repositoryName=name, **params)
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message(name))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found(name))
     assert [r["repositoryName"] for r in client.describe_repositories()["repositories"]] == ["app"]
 
 
@@ -582,12 +555,5 @@ def test_unknown_repository(client, method, params, name):
 def test_policy_operations_unsupported_in_us_west_2(client, operation, method, params):
     """Region section (real text); nothing changes in us-east-1."""
     client.set_repository_policy(repositoryName="app", policyText=policy(allow(Sid="East")))
-    west = boto3.client("ecr-public", region_name="us-west-2")
-    with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
-        getattr(west, method)(repositoryName="app", **params)
-    assert_error(
-        excinfo,
-        "UnsupportedCommandException",
-        f"{operation} command is only supported in us-east-1.",
-    )
+    assert_unsupported_in_us_west_2(operation, method, repositoryName="app", **params)
     assert current_policy(client) == policy(allow(Sid="East"))

@@ -15,7 +15,6 @@ import boto3
 import botocore.exceptions
 import pytest
 from _manifests import (
-    ACCOUNT,
     DOCKER_CONFIG,
     DOCKER_LIST,
     DOCKER_MANIFEST,
@@ -28,6 +27,7 @@ from _manifests import (
     sha256,
     tags_of,
 )
+from _support import ACCOUNT
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
@@ -45,16 +45,8 @@ OCI_LAYER_TYPES = {
 
 
 @pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    c = boto3.client("ecr-public", region_name="us-east-1")
-    c.create_repository(repositoryName=REPO)
-    return c
+def repositories():
+    return (REPO,)
 
 
 def detail(client, digest):

@@ -17,7 +17,6 @@ import json
 import boto3
 import pytest
 from _manifests import (
-    ACCOUNT,
     DOCKER_CONFIG,
     DOCKER_FOREIGN_LAYER,
     DOCKER_LAYER,
@@ -30,26 +29,27 @@ from _manifests import (
     OCI_MANIFEST,
     OCI_NONDISTRIBUTABLE,
     all_images,
-    assert_error,
     build_image,
     config_blob,
     descriptor,
     image_manifest,
     manifest_list,
     put,
-    registry_not_found,
-    repo_not_found,
     schema1_manifest,
     sha256,
     snapshot,
     tags_of,
     upload,
 )
+from _support import ACCOUNT, assert_error, registry_not_found, repo_not_found
 
 from ecrpublic_mock import mock_ecr_public
 
 REPO = "team/app"
 OTHER = "other"
+
+# 4-byte minimum parts, so small test layers can be uploaded in several parts.
+pytestmark = pytest.mark.ecr_public(min_layer_part_size=4)
 
 INVALID_JSON = (
     "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'"
@@ -82,18 +82,19 @@ def tag_immutable(tag, repo=REPO):
     )
 
 
-def layers_not_found(digests, repo=REPO):
+def _required_not_found(kind, digests, repo):
     return (
-        f"Layers with digests '[{', '.join(digests)}]' required for pushing image into "
+        f"{kind} with digests '[{', '.join(digests)}]' required for pushing image into "
         f"repository with name '{repo}' in the registry with id '{ACCOUNT}' do not exist"
     )
+
+
+def layers_not_found(digests, repo=REPO):
+    return _required_not_found("Layers", digests, repo)
 
 
 def images_not_found(digests, repo=REPO):
-    return (
-        f"Images with digests '[{', '.join(digests)}]' required for pushing image into "
-        f"repository with name '{repo}' in the registry with id '{ACCOUNT}' do not exist"
-    )
+    return _required_not_found("Images", digests, repo)
 
 
 def digest_mismatch(given, repo=REPO):
@@ -115,22 +116,8 @@ def tag_quota(digest, limit):
 
 
 @pytest.fixture
-def ecr(request):
-    """A mock with 4-byte minimum parts; ``@pytest.mark.ecr_public(...)`` overrides options."""
-    marker = request.node.get_closest_marker("ecr_public")
-    options = {"min_layer_part_size": 4}
-    if marker is not None:
-        options.update(marker.kwargs)
-    with mock_ecr_public(**options) as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    c = boto3.client("ecr-public", region_name="us-east-1")
-    c.create_repository(repositoryName=REPO)
-    c.create_repository(repositoryName=OTHER)
-    return c
+def repositories():
+    return (REPO, OTHER)
 
 
 def failing_put(client, exception_code, message, digests=(), **kwargs):
@@ -783,34 +770,31 @@ def test_tag_quota(client):
 # --------------------------------------------------------------------------------------
 
 
-def test_order_repository_before_json(client):
-    failing_put(
-        client,
-        "RepositoryNotFoundException",
-        repo_not_found("missing"),
-        repositoryName="missing",
-        imageManifest="not json",
-    )
-
-
-def test_order_registry_before_json(client):
-    failing_put(
-        client,
-        "RegistryNotFoundException",
-        registry_not_found("210987654321"),
-        registryId="210987654321",
-        imageManifest="not json",
-    )
-
-
-def test_order_json_before_digest(client):
-    failing_put(
-        client,
-        "InvalidParameterException",
-        INVALID_JSON,
-        imageManifest="not json",
-        imageDigest=sha256(b"x"),
-    )
+@pytest.mark.parametrize(
+    ("code", "message", "kwargs"),
+    [
+        pytest.param(
+            "RepositoryNotFoundException",
+            repo_not_found("missing"),
+            {"repositoryName": "missing", "imageManifest": "not json"},
+            id="repository-before-json",
+        ),
+        pytest.param(
+            "RegistryNotFoundException",
+            registry_not_found("210987654321"),
+            {"registryId": "210987654321", "imageManifest": "not json"},
+            id="registry-before-json",
+        ),
+        pytest.param(
+            "InvalidParameterException",
+            INVALID_JSON,
+            {"imageManifest": "not json", "imageDigest": sha256(b"x")},
+            id="json-before-digest",
+        ),
+    ],
+)
+def test_order_of_first_checks(client, code, message, kwargs):
+    failing_put(client, code, message, **kwargs)
 
 
 @pytest.mark.ecr_public(min_layer_part_size=4, max_layers_per_image=1)

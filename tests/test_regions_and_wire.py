@@ -15,6 +15,7 @@ import boto3
 import botocore.exceptions
 import botocore.httpsession
 import pytest
+from _support import assert_unsupported_in_us_west_2
 from botocore.awsrequest import AWSResponse
 
 from ecrpublic_mock import mock_ecr_public
@@ -42,17 +43,6 @@ OPERATIONS = {
 
 class NetworkUsed(Exception):
     """Raised by the patched HTTP session: nothing may reach the network."""
-
-
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
 
 
 def block_network(monkeypatch):
@@ -83,13 +73,7 @@ def no_network(ecr, monkeypatch):
 def test_us_west_2_answers_unsupported_command(ecr, no_network, operation):
     """Reference, Region: ``<Operation> command is only supported in us-east-1.``"""
     method, params = OPERATIONS[operation]
-    west = boto3.client("ecr-public", region_name="us-west-2")
-    with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
-        getattr(west, method)(**params)
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == "UnsupportedCommandException"
-    assert response["Error"]["Message"] == f"{operation} command is only supported in us-east-1."
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert_unsupported_in_us_west_2(operation, method, **params)
     assert no_network == []
 
 

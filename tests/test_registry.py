@@ -15,44 +15,17 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
+from _support import ACCOUNT, assert_error, assert_unsupported_in_us_west_2, body, invalid
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
 
-DEFAULT_ACCOUNT = "123456789012"
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 DISPLAY_NAME_MAX = MODEL.shape_for("RegistryCatalogData").members["displayName"].metadata["max"]
 TOKEN_PATTERN = (
     MODEL.shape_for("AuthorizationData").members["authorizationToken"].metadata["pattern"]
 )
 UTC = dt.timezone.utc
-
-
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
-
-
-def assert_error(excinfo, code, message=None):
-    """The error is a 400 ClientError with ``code`` (and exactly ``message`` if given)."""
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    else:
-        assert response["Error"]["Message"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-
-
-def body(response):
-    """The answer without botocore's ResponseMetadata."""
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
 def expected_registry(account, alias):
@@ -72,16 +45,12 @@ def expected_registry(account, alias):
     }
 
 
-def invalid(path, constraint):
-    return f"Invalid parameter at '{path}' failed to satisfy constraint: '{constraint}'"
-
-
 # --------------------------------------------------------------------------------------
 # DescribeRegistries
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333", "000000000001"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333", "000000000001"])
 def test_describe_registries_exact(account):
     """Identifiers: registry id = account, ARN ``arn:aws:ecr-public::<a>:registry/<a>``,
     URI ``public.ecr.aws/<alias>``, and the real entry's shape (verified false, one
@@ -113,29 +82,37 @@ def test_describe_registries_does_not_depend_on_repositories(ecr, client):
 def test_describe_registries_max_results(ecr, client, max_results):
     """Pagination: maxResults 1-1000; one registry fits any page, so no nextToken."""
     response = client.describe_registries(maxResults=max_results)
-    assert body(response) == {
-        "registries": [expected_registry(DEFAULT_ACCOUNT, ecr.registry_alias)]
-    }
+    assert body(response) == {"registries": [expected_registry(ACCOUNT, ecr.registry_alias)]}
     assert "nextToken" not in response
 
 
 def test_describe_registries_paginator(ecr, client):
     pages = list(client.get_paginator("describe_registries").paginate())
     assert [body(page) for page in pages] == [
-        {"registries": [expected_registry(DEFAULT_ACCOUNT, ecr.registry_alias)]}
+        {"registries": [expected_registry(ACCOUNT, ecr.registry_alias)]}
     ]
 
 
-@pytest.mark.parametrize("max_results", [1001, 5000, 2**31 - 1])
-def test_describe_registries_max_results_too_large(client, max_results):
-    """Service: maximums reach the server: InvalidParameterException in ECR's wording."""
+@pytest.mark.parametrize(
+    ("member", "value", "constraint"),
+    [
+        *(
+            pytest.param("maxResults", v, "must be less than or equal to 1000", id=f"max-{v}")
+            for v in [1001, 5000, 2**31 - 1]
+        ),
+        *(
+            pytest.param("nextToken", v, "must be a valid pagination token", id=f"token-{v}")
+            for v in ["garbage", "AAAA", "!!!!not base64!!!!", "eyJ9", "bm90OmEtdG9rZW4="]
+        ),
+    ],
+)
+def test_describe_registries_invalid_parameter(client, member, value, constraint):
+    """Service: maximums reach the server: InvalidParameterException in ECR's wording.
+    Pagination: nextToken is opaque; an invalid one is InvalidParameterException
+    (lead's decision on the text: ``must be a valid pagination token``)."""
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
-        client.describe_registries(maxResults=max_results)
-    assert_error(
-        excinfo,
-        "InvalidParameterException",
-        invalid("maxResults", "must be less than or equal to 1000"),
-    )
+        client.describe_registries(**{member: value})
+    assert_error(excinfo, "InvalidParameterException", invalid(member, constraint))
 
 
 @pytest.mark.parametrize("max_results", [0, -1])
@@ -143,22 +120,6 @@ def test_describe_registries_max_results_below_minimum_is_client_side(client, ma
     """Service: botocore checks minimums itself; the request never leaves the client."""
     with pytest.raises(botocore.exceptions.ParamValidationError):
         client.describe_registries(maxResults=max_results)
-
-
-@pytest.mark.parametrize(
-    "token",
-    ["garbage", "AAAA", "!!!!not base64!!!!", "eyJ9", "bm90OmEtdG9rZW4="],
-)
-def test_describe_registries_garbage_next_token(client, token):
-    """Pagination: nextToken is opaque; an invalid one is InvalidParameterException
-    (lead's decision on the text: ``must be a valid pagination token``)."""
-    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
-        client.describe_registries(nextToken=token)
-    assert_error(
-        excinfo,
-        "InvalidParameterException",
-        invalid("nextToken", "must be a valid pagination token"),
-    )
 
 
 def test_describe_registries_rejects_a_describe_repositories_token(client):
@@ -380,13 +341,6 @@ def test_authorization_token_needs_no_repository_and_changes_nothing(client):
 def test_registry_operations_unsupported_in_us_west_2(ecr, operation, method, params):
     """Region section (real text): ``<Operation> command is only supported in us-east-1.``;
     the failed put changes nothing."""
-    west = boto3.client("ecr-public", region_name="us-west-2")
-    with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
-        getattr(west, method)(**params)
-    assert_error(
-        excinfo,
-        "UnsupportedCommandException",
-        f"{operation} command is only supported in us-east-1.",
-    )
+    assert_unsupported_in_us_west_2(operation, method, **params)
     east = boto3.client("ecr-public", region_name="us-east-1")
     assert body(east.get_registry_catalog_data()) == {"registryCatalogData": {}}

@@ -13,41 +13,19 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
+from _support import ACCOUNT, assert_error, invalid, repo_not_found
 from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecrpublic_mock import EcrPublicMock, mock_ecr_public
 
-DEFAULT_ACCOUNT = "123456789012"
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 NAME_SHAPE = MODEL.operation_model("CreateRepository").input_shape.members["repositoryName"]
 NAME_PATTERN = NAME_SHAPE.metadata["pattern"]
 NAME_MAX = NAME_SHAPE.metadata["max"]
 ALIAS_RE = re.compile(r"^[a-z][0-9][a-z][0-9][a-z][0-9][a-z][0-9]$")
 REPOSITORY_FIELDS = set(MODEL.shape_for("Repository").members)
-
-
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
-
-
-def assert_error(excinfo, code, message=None):
-    """The error is a 400 ClientError with ``code`` (and exactly ``message`` if given)."""
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    else:
-        assert response["Error"]["Message"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
 def all_repositories(client):
@@ -62,8 +40,14 @@ def names_of(repositories):
     return [r["repositoryName"] for r in repositories]
 
 
-def not_found_message(name, account=DEFAULT_ACCOUNT):
-    return f"The repository with name '{name}' does not exist in the registry with id '{account}'"
+def names_on_later_pages(client, page_size, token):
+    """Repository names on the pages from ``token`` on, following nextToken to the end."""
+    names = []
+    while token is not None:
+        response = client.describe_repositories(maxResults=page_size, nextToken=token)
+        names.extend(names_of(response["repositories"]))
+        token = response.get("nextToken")
+    return names
 
 
 # --------------------------------------------------------------------------------------
@@ -79,9 +63,9 @@ def test_create_returns_repository_shape(ecr, client):
         response = client.create_repository(repositoryName="app")
     repo = response["repository"]
     assert set(repo) == REPOSITORY_FIELDS
-    assert repo["registryId"] == DEFAULT_ACCOUNT
+    assert repo["registryId"] == ACCOUNT
     assert repo["repositoryName"] == "app"
-    assert repo["repositoryArn"] == f"arn:aws:ecr-public::{DEFAULT_ACCOUNT}:repository/app"
+    assert repo["repositoryArn"] == f"arn:aws:ecr-public::{ACCOUNT}:repository/app"
     assert repo["repositoryUri"] == f"public.ecr.aws/{ecr.registry_alias}/app"
     assert isinstance(repo["createdAt"], dt.datetime)
     assert repo["createdAt"] == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
@@ -93,7 +77,7 @@ def test_handle_type(ecr):
     assert isinstance(ecr, EcrPublicMock)
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333", "000000000001"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333", "000000000001"])
 def test_registry_alias_format(account):
     """Identifiers: the default alias is 8 characters alternating letter and digit
     (seen: ``l4w8c3b8``, ``p8v8e7e5``, ``k5n6o2s4``)."""
@@ -101,7 +85,7 @@ def test_registry_alias_format(account):
         assert ALIAS_RE.match(ecr.registry_alias), ecr.registry_alias
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 def test_registry_alias_is_deterministic_per_account(account):
     """Identifiers: the mock derives the alias from the account id, so URIs are stable
     from run to run (two separate mocks, same account, same alias and URI)."""
@@ -120,7 +104,7 @@ def test_registry_alias_is_deterministic_per_account(account):
 def test_default_account_alias_equals_explicit_default():
     with mock_ecr_public() as implicit:
         alias_implicit = implicit.registry_alias
-    with mock_ecr_public(account_id=DEFAULT_ACCOUNT) as explicit:
+    with mock_ecr_public(account_id=ACCOUNT) as explicit:
         alias_explicit = explicit.registry_alias
     assert alias_implicit == alias_explicit
 
@@ -167,7 +151,7 @@ def test_create_accepts_valid_names(ecr, client, name):
     assert 2 <= len(name) <= NAME_MAX
     repo = client.create_repository(repositoryName=name)["repository"]
     assert repo["repositoryName"] == name
-    assert repo["repositoryArn"] == f"arn:aws:ecr-public::{DEFAULT_ACCOUNT}:repository/{name}"
+    assert repo["repositoryArn"] == f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}"
     assert repo["repositoryUri"] == f"public.ecr.aws/{ecr.registry_alias}/{name}"
     assert names_of(all_repositories(client)) == [name]
 
@@ -180,6 +164,17 @@ def test_create_one_char_name_is_rejected_by_botocore(client):
     assert all_repositories(client) == []
 
 
+def assert_name_rejected(client, name, constraint):
+    """CreateRepository ``name`` is InvalidParameterException at 'repositoryName' failing
+    ``constraint``, and the registry is unchanged."""
+    client.create_repository(repositoryName="keep")
+    before = all_repositories(client)
+    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+        client.create_repository(repositoryName=name)
+    assert_error(excinfo, "InvalidParameterException", invalid("repositoryName", constraint))
+    assert all_repositories(client) == before
+
+
 @pytest.mark.parametrize(
     "name",
     ["a" * (NAME_MAX + 1), ("team/" * 41) + "a", "a" * 300],
@@ -188,17 +183,7 @@ def test_create_one_char_name_is_rejected_by_botocore(client):
 def test_create_too_long_name(client, name):
     """Reference, Service: ``Invalid parameter at 'repositoryName' failed to satisfy
     constraint: 'must have length less than or equal to 205'``."""
-    client.create_repository(repositoryName="keep")
-    before = all_repositories(client)
-    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
-        client.create_repository(repositoryName=name)
-    assert_error(
-        excinfo,
-        "InvalidParameterException",
-        "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
-        f"'must have length less than or equal to {NAME_MAX}'",
-    )
-    assert all_repositories(client) == before
+    assert_name_rejected(client, name, f"must have length less than or equal to {NAME_MAX}")
 
 
 INVALID_PATTERN_NAMES = [
@@ -231,17 +216,7 @@ def test_create_name_violating_pattern(client, name):
     """Reference, Service: ``... 'must satisfy regular expression '<pattern>''`` with the
     model's own pattern."""
     assert re.fullmatch(NAME_PATTERN, name) is None  # the case really violates the pattern
-    client.create_repository(repositoryName="keep")
-    before = all_repositories(client)
-    with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
-        client.create_repository(repositoryName=name)
-    assert_error(
-        excinfo,
-        "InvalidParameterException",
-        "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
-        f"'must satisfy regular expression '{NAME_PATTERN}''",
-    )
-    assert all_repositories(client) == before
+    assert_name_rejected(client, name, f"must satisfy regular expression '{NAME_PATTERN}'")
 
 
 @settings(
@@ -265,7 +240,7 @@ def test_every_name_matching_the_model_is_accepted(name):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["app", "team/app"])
 def test_create_existing_repository(account, name):
     """Reference, Repositories (real text): ``The repository with name '<r>' already exists
@@ -403,17 +378,17 @@ def test_describe_by_names_with_unknown(client, position):
     wanted.insert(position, "missing")
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         client.describe_repositories(repositoryNames=wanted)
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message("missing"))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found("missing"))
     assert names_of(all_repositories(client)) == ["alpha", "beta"]
 
 
 def test_describe_by_name_in_empty_registry(client):
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         client.describe_repositories(repositoryNames=["team/app"])
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message("team/app"))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found("team/app"))
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 def test_describe_with_own_registry_id(account):
     with mock_ecr_public(account_id=account):
         client = boto3.client("ecr-public", region_name="us-east-1")
@@ -428,9 +403,7 @@ def test_describe_unknown_name_with_custom_account():
         client = boto3.client("ecr-public", region_name="us-east-1")
         with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
             client.describe_repositories(repositoryNames=["nope"])
-        assert_error(
-            excinfo, "RepositoryNotFoundException", not_found_message("nope", "111122223333")
-        )
+        assert_error(excinfo, "RepositoryNotFoundException", repo_not_found("nope", "111122223333"))
 
 
 def make_repositories(client, count):
@@ -519,11 +492,7 @@ def test_describe_pagination_survives_changes(client, mutation, page_size):
     else:
         client.delete_repository(repositoryName=target)
         throughout = set(names) - {target}
-    token = first["nextToken"]
-    while token is not None:
-        response = client.describe_repositories(maxResults=page_size, nextToken=token)
-        seen.extend(names_of(response["repositories"]))
-        token = response.get("nextToken")
+    seen.extend(names_on_later_pages(client, page_size, first["nextToken"]))
     assert len(seen) == len(set(seen)), "a repository was repeated"
     assert throughout <= set(seen), f"lost: {sorted(throughout - set(seen))}"
 
@@ -540,11 +509,7 @@ def test_describe_pagination_survives_mass_changes(client, page_size):
         client.delete_repository(repositoryName=name)
     for i in range(5):
         client.create_repository(repositoryName=f"late-{i}")
-    token = first["nextToken"]
-    while token is not None:
-        response = client.describe_repositories(maxResults=page_size, nextToken=token)
-        seen.extend(names_of(response["repositories"]))
-        token = response.get("nextToken")
+    seen.extend(names_on_later_pages(client, page_size, first["nextToken"]))
     assert len(seen) == len(set(seen)), "a repository was repeated"
     throughout = set(names) - deleted
     assert throughout <= set(seen), f"lost: {sorted(throughout - set(seen))}"
@@ -632,7 +597,7 @@ def test_delete_returns_deleted_repository(client, name):
         client.describe_repositories(repositoryNames=[name])
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 def test_delete_with_registry_id_and_force(account):
     with mock_ecr_public(account_id=account):
         client = boto3.client("ecr-public", region_name="us-east-1")
@@ -645,7 +610,7 @@ def test_delete_with_registry_id_and_force(account):
         assert all_repositories(client) == []
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["missing", "team/missing"])
 def test_delete_unknown_repository(account, name):
     """Reference, Repositories (real text): RepositoryNotFoundException."""
@@ -655,7 +620,7 @@ def test_delete_unknown_repository(account, name):
         before = all_repositories(client)
         with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
             client.delete_repository(repositoryName=name)
-        assert_error(excinfo, "RepositoryNotFoundException", not_found_message(name, account))
+        assert_error(excinfo, "RepositoryNotFoundException", repo_not_found(name, account))
         assert all_repositories(client) == before
 
 
@@ -664,7 +629,7 @@ def test_delete_twice(client):
     client.delete_repository(repositoryName="app")
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         client.delete_repository(repositoryName="app")
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message("app"))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found("app"))
     assert all_repositories(client) == []
 
 

@@ -13,10 +13,10 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
+from _support import ACCOUNT, assert_error, assert_unsupported_in_us_west_2, body, repo_not_found
 
 from ecrpublic_mock import mock_ecr_public
 
-DEFAULT_ACCOUNT = "123456789012"
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 TAG_SHAPE = MODEL.shape_for("Tag").members
 KEY_MAX = TAG_SHAPE["Key"].metadata["max"]
@@ -28,16 +28,7 @@ BAD_ARN = (
     "'must be a repository ARN of the caller's registry'"
 )
 
-
-@pytest.fixture
-def ecr():
-    with mock_ecr_public(max_resource_tags=QUOTA) as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
+pytestmark = pytest.mark.ecr_public(max_resource_tags=QUOTA)
 
 
 @pytest.fixture
@@ -45,27 +36,8 @@ def arn(client):
     return client.create_repository(repositoryName="app")["repository"]["repositoryArn"]
 
 
-def assert_error(excinfo, code, message=None):
-    """The error is a 400 ClientError with ``code`` (and exactly ``message`` if given)."""
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    if message is not None:
-        assert response["Error"]["Message"] == message
-    else:
-        assert response["Error"]["Message"]
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-
-
-def body(response):
-    return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-
-
-def repo_arn(name, account=DEFAULT_ACCOUNT):
+def repo_arn(name, account=ACCOUNT):
     return f"arn:aws:ecr-public::{account}:repository/{name}"
-
-
-def not_found_message(name, account=DEFAULT_ACCOUNT):
-    return f"The repository with name '{name}' does not exist in the registry with id '{account}'"
 
 
 def reserved_message(key):
@@ -93,7 +65,7 @@ def repository_names(client):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("account", [DEFAULT_ACCOUNT, "111122223333"])
+@pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["app", "team/sub/app"])
 def test_repository_arn_format(account, name):
     """Identifiers: ``arn:aws:ecr-public::<account>:repository/<name>``; it is the
@@ -408,7 +380,7 @@ def test_arn_of_missing_repository(client, arn, method, name):
     params = dict(arn_calls(repo_arn(name)))[method]
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         getattr(client, method)(**params)
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message(name))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found(name))
     assert repository_names(client) == ["app"]
 
 
@@ -418,7 +390,7 @@ def test_arn_of_other_account_in_other_mock():
         client = boto3.client("ecr-public", region_name="us-east-1")
         client.create_repository(repositoryName="app")
         with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
-            client.list_tags_for_resource(resourceArn=repo_arn("app", DEFAULT_ACCOUNT))
+            client.list_tags_for_resource(resourceArn=repo_arn("app", ACCOUNT))
         assert_error(excinfo, "InvalidParameterException", BAD_ARN)
         assert listed(client, repo_arn("app", "111122223333")) == []
 
@@ -429,7 +401,7 @@ def test_deleted_and_recreated_repository_has_no_tags(client, arn):
     client.delete_repository(repositoryName="app")
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         client.list_tags_for_resource(resourceArn=arn)
-    assert_error(excinfo, "RepositoryNotFoundException", not_found_message("app"))
+    assert_error(excinfo, "RepositoryNotFoundException", repo_not_found("app"))
     recreated = client.create_repository(repositoryName="app")["repository"]["repositoryArn"]
     assert recreated == arn
     assert listed(client, arn) == []
@@ -521,13 +493,6 @@ def test_create_repository_failure_leaves_other_repositories_alone(client, arn):
 def test_tag_operations_unsupported_in_us_west_2(client, arn, operation, method):
     """Region section (real text); nothing changes in us-east-1."""
     client.tag_resource(resourceArn=arn, tags=tags(("keep", "1")))
-    west = boto3.client("ecr-public", region_name="us-west-2")
     params = dict(arn_calls(arn))[method]
-    with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
-        getattr(west, method)(**params)
-    assert_error(
-        excinfo,
-        "UnsupportedCommandException",
-        f"{operation} command is only supported in us-east-1.",
-    )
+    assert_unsupported_in_us_west_2(operation, method, **params)
     assert listed(client, arn) == tags(("keep", "1"))

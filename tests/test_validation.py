@@ -25,6 +25,7 @@ import botocore.model
 import botocore.session
 import botocore.validate
 import pytest
+from _support import assert_error, invalid
 from botocore import xform_name
 from botocore.config import Config
 
@@ -41,17 +42,6 @@ _CANDIDATES = [
     "latest",
     "x",
 ]
-
-
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
 
 
 @pytest.fixture
@@ -109,14 +99,36 @@ def string_of_length(shape, length):
     raise AssertionError(f"no pattern-matching string of length {length} for {shape.name}")
 
 
-def message(report_path, constraint):
-    return f"Invalid parameter at '{report_path}' failed to satisfy constraint: '{constraint}'"
-
-
 def _child(label, report_path, name):
     return (f"{label}.{name}" if label else name), (
         f"{report_path}.{name}" if report_path else name
     )
+
+
+def nested_violations(walker, shape, label, report_path):
+    """What ``walker`` finds inside a list's member or a structure's members.
+
+    A list element's violation is reported at the list's path with the constraint
+    wrapped; a structure member's is reported at the member's path, the other members
+    valid.
+    """
+    if shape.type_name == "list":
+        for bad, sub_label, _, constraint, sub_kind in walker(
+            shape.member, f"{label}[]", report_path
+        ):
+            yield (
+                [bad],
+                sub_label,
+                report_path,
+                f"must satisfy constraint: [{constraint}]",
+                sub_kind,
+            )
+    elif shape.type_name == "structure":
+        for name, member in shape.members.items():
+            for bad, *rest in walker(member, *_child(label, report_path, name)):
+                base = valid_value(shape)
+                base[name] = bad
+                yield (base, *rest)
 
 
 def maximum_violations(shape, label, report_path):
@@ -163,31 +175,15 @@ def maximum_violations(shape, label, report_path):
             f"must be less than or equal to {meta['max']}",
             "max-value",
         )
-    elif kind == "list":
-        if "max" in meta:
-            yield (
-                [valid_value(shape.member) for _ in range(meta["max"] + 1)],
-                label,
-                report_path,
-                f"must have length less than or equal to {meta['max']}",
-                "max-items",
-            )
-        for bad, sub_label, _, constraint, sub_kind in maximum_violations(
-            shape.member, f"{label}[]", report_path
-        ):
-            yield (
-                [bad],
-                sub_label,
-                report_path,
-                f"must satisfy constraint: [{constraint}]",
-                sub_kind,
-            )
-    elif kind == "structure":
-        for name, member in shape.members.items():
-            for bad, *rest in maximum_violations(member, *_child(label, report_path, name)):
-                base = valid_value(shape)
-                base[name] = bad
-                yield (base, *rest)
+    elif kind == "list" and "max" in meta:
+        yield (
+            [valid_value(shape.member) for _ in range(meta["max"] + 1)],
+            label,
+            report_path,
+            f"must have length less than or equal to {meta['max']}",
+            "max-items",
+        )
+    yield from nested_violations(maximum_violations, shape, label, report_path)
 
 
 def minimum_violations(shape, label, report_path):
@@ -206,31 +202,15 @@ def minimum_violations(shape, label, report_path):
         )
     elif kind in ("integer", "long") and low is not None:
         yield low - 1, label, report_path, f"must be greater than or equal to {low}", "min-value"
-    elif kind == "list":
-        if low:
-            yield (
-                [],
-                label,
-                report_path,
-                f"must have length greater than or equal to {low}",
-                "min-items",
-            )
-        for bad, sub_label, _, constraint, sub_kind in minimum_violations(
-            shape.member, f"{label}[]", report_path
-        ):
-            yield (
-                [bad],
-                sub_label,
-                report_path,
-                f"must satisfy constraint: [{constraint}]",
-                sub_kind,
-            )
-    elif kind == "structure":
-        for name, member in shape.members.items():
-            for bad, *rest in minimum_violations(member, *_child(label, report_path, name)):
-                base = valid_value(shape)
-                base[name] = bad
-                yield (base, *rest)
+    elif kind == "list" and low:
+        yield (
+            [],
+            label,
+            report_path,
+            f"must have length greater than or equal to {low}",
+            "min-items",
+        )
+    yield from nested_violations(minimum_violations, shape, label, report_path)
 
 
 def operation_cases(walker):
@@ -243,7 +223,7 @@ def operation_cases(walker):
                 pytest.param(
                     operation,
                     bad,
-                    message(report_path, constraint),
+                    invalid(report_path, constraint),
                     id=f"{operation}-{label}-{kind}",
                 )
             )
@@ -256,13 +236,6 @@ MINIMUM_CASES = operation_cases(minimum_violations)
 
 def _ids(cases):
     return {case.id for case in cases}
-
-
-def assert_invalid_parameter(excinfo, message):
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == "InvalidParameterException"
-    assert response["Error"]["Message"] == message
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
 # --------------------------------------------------------------------------------------
@@ -356,7 +329,7 @@ def test_maximum_and_pattern_violations(client, operation, params, message):
     repositories named here do not exist, and most operations are not implemented yet)."""
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         getattr(client, xform_name(operation))(**params)
-    assert_invalid_parameter(excinfo, message)
+    assert_error(excinfo, "InvalidParameterException", message)
     assert client.describe_repositories()["repositories"] == []
 
 
@@ -366,15 +339,16 @@ def test_minimum_violations_without_client_validation(raw_client, operation, par
     skips botocore's checks sends them."""
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         getattr(raw_client, xform_name(operation))(**params)
-    assert_invalid_parameter(excinfo, message)
+    assert_error(excinfo, "InvalidParameterException", message)
     assert raw_client.describe_repositories()["repositories"] == []
 
 
 def test_one_char_repository_name_without_client_validation(raw_client):
     with pytest.raises(raw_client.exceptions.InvalidParameterException) as excinfo:
         raw_client.create_repository(repositoryName="a")
-    assert_invalid_parameter(
+    assert_error(
         excinfo,
+        "InvalidParameterException",
         "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
         "'must have length greater than or equal to 2'",
     )
@@ -388,8 +362,9 @@ def test_nested_member_path(client):
         client.create_repository(
             repositoryName="app", catalogData={"description": "d" * (limit + 1)}
         )
-    assert_invalid_parameter(
+    assert_error(
         excinfo,
+        "InvalidParameterException",
         "Invalid parameter at 'catalogData.description' failed to satisfy constraint: "
         f"'must have length less than or equal to {limit}'",
     )
@@ -406,8 +381,9 @@ def test_list_element_pattern_is_wrapped(client):
             uploadId=str(uuid.uuid4()),
             layerDigests=["sha256:" + "a" * 64, "not a digest"],
         )
-    assert_invalid_parameter(
+    assert_error(
         excinfo,
+        "InvalidParameterException",
         "Invalid parameter at 'layerDigests' failed to satisfy constraint: "
         f"'must satisfy constraint: [must satisfy regular expression '{pattern}']'",
     )
