@@ -7,6 +7,7 @@ tags" (RepositoryNotEmptyException, force); failure reasons and the response ima
 are the lead's decisions recorded in the test brief.
 """
 
+import botocore.session
 import pytest
 from _manifests import (
     OCI_INDEX,
@@ -18,7 +19,7 @@ from _manifests import (
     snapshot,
     tags_of,
 )
-from _support import ACCOUNT, assert_error, repo_not_found
+from _support import ACCOUNT, assert_error, invalid, repo_not_found
 
 REPO = "app"
 OTHER = "other"
@@ -256,10 +257,31 @@ def test_unknown_repository(client):
     assert_error(excinfo, "RepositoryNotFoundException", repo_not_found("missing"))
 
 
+# Models before botocore 1.31 typed BatchDeleteImage's registryId as a 12-digit RegistryId;
+# the mock follows whichever model is installed, and so do these tests.
+_REGISTRY_ID_SHAPE = (
+    botocore.session.get_session()
+    .get_service_model("ecr-public")
+    .operation_model("BatchDeleteImage")
+    .input_shape.members["registryId"]
+)
+ALIAS_ACCEPTED = _REGISTRY_ID_SHAPE.name == "RegistryIdOrAlias"
+
+
 @pytest.mark.parametrize("use_alias", [False, True])
 def test_registry_id_account_or_alias(ecr, client, images, use_alias):
-    """Identifiers: BatchDeleteImage takes RegistryIdOrAlias."""
+    """Identifiers: BatchDeleteImage takes RegistryIdOrAlias (in current models)."""
     registry = ecr.registry_alias if use_alias else ACCOUNT
+    if use_alias and not ALIAS_ACCEPTED:
+        with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
+            delete(client, {"imageTag": "v2"}, registryId=registry)
+        pattern = _REGISTRY_ID_SHAPE.metadata["pattern"]
+        assert_error(
+            excinfo,
+            "InvalidParameterException",
+            invalid("registryId", f"must satisfy regular expression '{pattern}'"),
+        )
+        return
     answer = delete(client, {"imageTag": "v2"}, registryId=registry)
     assert answer["imageIds"] == [{"imageDigest": images[1], "imageTag": "v2"}]
 
@@ -268,6 +290,8 @@ def test_registry_id_account_or_alias(ecr, client, images, use_alias):
 def test_unknown_registry_is_repository_not_found(client, images, given):
     """Identifiers: BatchDeleteImage does not declare RegistryNotFoundException, so an
     unknown registry is RepositoryNotFoundException naming the given id."""
+    if not ALIAS_ACCEPTED and not given.isdigit():
+        pytest.skip("this botocore's model refuses an alias here before any lookup")
     before = snapshot(client, REPO)
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         delete(client, {"imageTag": "v2"}, registryId=given)
