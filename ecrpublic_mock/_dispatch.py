@@ -7,7 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ._errors import EcrPublicMockBug, ServiceError
-from ._faults import Call, take_fault
+from ._faults import Call, logged, take_fault
 from ._model import service_model
 from ._operations import HANDLERS
 from ._validation import validate
@@ -41,7 +41,10 @@ def answer(
         status, payload = error.status, {"__type": error.code, "message": error.message}
         payload.update(error.fields)
         outcome = error.code
-    registry.calls.append(Call(operation, params, outcome))
+    except EcrPublicMockBug:
+        registry.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
+        raise
+    registry.calls.append(Call(operation, logged(operation, params), outcome))
     data = json.dumps(payload, separators=(",", ":")).encode()
     headers = {
         "x-amzn-RequestId": str(uuid.uuid4()),

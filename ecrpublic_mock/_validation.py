@@ -62,7 +62,7 @@ def _length_checks(shape: Shape) -> Callable[[int], str | None]:
     return check
 
 
-def _blob_length(encoded: str) -> int:
+def blob_length(encoded: str) -> int:
     """Decoded size of a base64 blob, without decoding it (parts are up to 20 MiB)."""
     size = len(encoded)
     return size * 3 // 4 - encoded[-2:].count("=") if size else 0
@@ -154,7 +154,7 @@ def _checker(shape: Shape) -> Checker:
 
         def check_blob(value: Any, path: str) -> Violation | None:
             check_type(value, path)
-            if (problem := lengths(_blob_length(value))) is not None:
+            if (problem := lengths(blob_length(value))) is not None:
                 return path, problem
             return None
 
