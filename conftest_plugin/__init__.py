@@ -17,7 +17,7 @@ from ecrpublic_mock import EcrPublicMock, mock_ecr_public
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from mypy_boto3_ecr_public import ECRPublicClient
+    from types_boto3_ecr_public import ECRPublicClient
 
 __all__ = ["ecr_public", "ecr_public_client"]
 
