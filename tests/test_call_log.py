@@ -3,14 +3,13 @@
 Source: ``EcrPublicMock.calls``'s docstring ("every call served so far, in order (the
 helpers' own calls are not counted)"), ``ecrpublic_mock/_faults.py`` (``Call``: operation,
 params, outcome "success" or the error code; ``succeeded``) and ``_dispatch.answer`` (the
-params are the request's JSON body: the ecr-public protocol is JSON 1.1, where botocore
-sends blobs as base64 text). Region rules are the README's: us-west-2 answers
+params are the request's JSON body, except that blobs, base64 text on the wire, are kept as
+``"<N bytes>"`` since commit 1c1a3eb). Region rules are the README's: us-west-2 answers
 ``UnsupportedCommandException`` for everything but ``GetAuthorizationToken``.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 
 import boto3
@@ -18,7 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 
-from ecrpublic_mock import Call, mock_ecr_public
+from ecrpublic_mock import Call, EcrPublicMockBug, _operations, mock_ecr_public
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 
@@ -89,9 +88,11 @@ def test_params_are_the_request_body(ecr, client, method, params):
     assert record.succeeded
 
 
-@pytest.mark.parametrize("data", [b"layer bytes", b"\x00\xff\x10", bytes(range(256))])
-def test_blobs_are_base64_text(ecr, client, data):
-    """JSON protocol: a blob parameter travels as base64 text, and is logged that way."""
+@pytest.mark.parametrize("data", [b"x", b"layer bytes", b"\x00\xff\x10", bytes(range(256))])
+def test_blobs_are_logged_as_their_size(ecr, client, data):
+    """Commit 1c1a3eb (``_faults.logged``): a blob is logged as ``"<N bytes>"``, N its
+    decoded size, not as the base64 text sent (a layer part is up to 20 MiB); the other
+    parameters are as sent."""
     client.create_repository(repositoryName="app")
     upload_id = client.initiate_layer_upload(repositoryName="app")["uploadId"]
     client.upload_layer_part(
@@ -102,19 +103,46 @@ def test_blobs_are_base64_text(ecr, client, data):
         layerPartBlob=data,
     )
     record = ecr.calls[-1]
-    assert record.operation == "UploadLayerPart"
-    assert record.params["layerPartBlob"] == base64.b64encode(data).decode("ascii")
-    assert record.params["uploadId"] == upload_id
+    assert record == Call(
+        "UploadLayerPart",
+        {
+            "repositoryName": "app",
+            "uploadId": upload_id,
+            "partFirstByte": 0,
+            "partLastByte": len(data) - 1,
+            "layerPartBlob": f"<{len(data)} bytes>",
+        },
+        "success",
+    )
 
 
-def test_catalog_logo_blob_is_base64_text(ecr, client):
+@pytest.mark.parametrize("method", ["create_repository", "put_repository_catalog_data"])
+def test_nested_blob_is_logged_as_its_size(ecr, client, method):
+    """The catalog's logo is a blob one structure down: logged as its size too."""
     logo = b"\x89PNG\r\n\x1a\n"
-    client.put_registry_catalog_data(displayName="x")
-    client.create_repository(repositoryName="app", catalogData={"logoImageBlob": logo})
+    if method == "put_repository_catalog_data":
+        client.create_repository(repositoryName="app")
+    catalog = {"description": "d", "logoImageBlob": logo}
+    getattr(client, method)(repositoryName="app", catalogData=catalog)
     assert ecr.calls[-1].params == {
         "repositoryName": "app",
-        "catalogData": {"logoImageBlob": base64.b64encode(logo).decode("ascii")},
+        "catalogData": {"description": "d", "logoImageBlob": f"<{len(logo)} bytes>"},
     }
+    assert ecr.calls[-1].succeeded
+
+
+def test_a_mock_bug_is_logged(ecr, client, monkeypatch):
+    """Commit 1c1a3eb: a call that hits a bug in the mock raises EcrPublicMockBug to the
+    caller and is logged with that outcome."""
+
+    def broken(registry, params):
+        raise KeyError("oops")
+
+    monkeypatch.setitem(_operations.HANDLERS, "DescribeRegistries", broken)
+    with pytest.raises(EcrPublicMockBug):
+        client.describe_registries(maxResults=5)
+    assert ecr.calls == (Call("DescribeRegistries", {"maxResults": 5}, "EcrPublicMockBug"),)
+    assert not ecr.calls[0].succeeded
 
 
 @pytest.mark.parametrize(
