@@ -18,7 +18,12 @@ _LOGO_HOST = "https://d3g9o9u8re44ak.cloudfront.net/logo"
 
 def store_catalog(repo: Repository, catalog: Params) -> None:
     """Replace the repository's catalog; the logo becomes a stable URL, as AWS serves it."""
-    stored: Params = {key: catalog[key] for key in _TEXT_FIELDS if key in catalog}
+    # Lists are copied: the request (kept in the call log) must not share them with state.
+    stored: Params = {
+        key: list(value) if isinstance(value, list) else value
+        for key in _TEXT_FIELDS
+        if (value := catalog.get(key)) is not None
+    }
     logo = catalog.get("logoImageBlob")
     if logo:
         digest = hashlib.sha256(base64.b64decode(logo)).hexdigest()
@@ -28,7 +33,7 @@ def store_catalog(repo: Repository, catalog: Params) -> None:
 
 
 def catalog_output(repo: Repository) -> Params:
-    return dict(repo.catalog)
+    return {key: list(v) if isinstance(v, list) else v for key, v in repo.catalog.items()}
 
 
 @operation("GetRepositoryCatalogData")

@@ -29,13 +29,13 @@ def answer(
     """Serve one request: (status, headers, body), as the service would send them."""
     params: dict[str, Any] = {}
     try:
+        parsed = _parse(body)
+        params = parsed if isinstance(parsed, dict) else params
         if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
             raise ServiceError(
                 "UnsupportedCommandException",
                 f"{operation} command is only supported in us-east-1.",
             )
-        parsed = _parse(body)
-        params = parsed if isinstance(parsed, dict) else params
         status, payload, outcome = 200, _serve(registry, operation, parsed), "success"
     except ServiceError as error:
         status, payload = error.status, {"__type": error.code, "message": error.message}

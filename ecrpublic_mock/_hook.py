@@ -19,6 +19,7 @@ import botocore
 import botocore.credentials
 import botocore.endpoint
 import botocore.handlers
+import botocore.retries.bucket
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 
@@ -95,20 +96,18 @@ def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | 
     registry = current()
     if registry is None:
         return None
+    # The waits botocore adds to this call (retry back-off, adaptive mode's rate limiter)
+    # would be waits for nothing: the answer is already here.
+    _skip_sleep.set(True)
+    _patch_aiobotocore()
     operation = event_name.rpartition(".")[2]
     status, headers, body = answer(registry, operation, region_of(request.url), request.body)
     return _Answer(request.url, status, headers, body)
 
 
-# Retries of answers the mock gave (injected throttling, server errors) do not sleep:
-# botocore decides to retry as it would with AWS, then its back-off sleep is skipped.
+# Set while a call is answered by a mock; cleared when botocore is done with the call. A
+# context variable, so one thread's (or task's) call never affects another's waits.
 _skip_sleep: contextvars.ContextVar[bool] = contextvars.ContextVar("_skip_sleep", default=False)
-
-
-def _needs_retry(**kwargs: Any) -> None:
-    # Registered last: botocore's own retry handler has decided by the time this runs.
-    if current() is not None:
-        _skip_sleep.set(True)
 
 
 def _call_over(**kwargs: Any) -> None:
@@ -116,17 +115,15 @@ def _call_over(**kwargs: Any) -> None:
 
 
 class _Clock:
-    """Stands in for ``time`` in botocore.endpoint: its retry sleep is skipped when ours."""
+    """Stands in for ``time`` in botocore.endpoint: retry sleeps of mocked calls are skipped."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
 
     @staticmethod
     def sleep(seconds: float) -> None:
-        if _skip_sleep.get():
-            _skip_sleep.set(False)
-            return
-        time.sleep(seconds)
+        if not _skip_sleep.get():
+            time.sleep(seconds)
 
 
 class _AsyncClock:
@@ -141,22 +138,26 @@ class _AsyncClock:
     async def sleep(seconds: float) -> None:
         import asyncio
 
-        if _skip_sleep.get():
-            _skip_sleep.set(False)
-            return
-        await asyncio.sleep(seconds)
+        if not _skip_sleep.get():
+            await asyncio.sleep(seconds)
 
 
 def _patch_aiobotocore() -> None:
     """aiobotocore sleeps with asyncio; patch it once it is loaded (never import it here)."""
     module = sys.modules.get("aiobotocore.endpoint")
     if module is not None and not isinstance(getattr(module, "asyncio", None), _AsyncClock):
-        module.asyncio = _AsyncClock()  # type: ignore[attr-defined]
+        endpoint: Any = module
+        endpoint.asyncio = _AsyncClock()
 
 
-def _needs_retry_async_aware(**kwargs: Any) -> None:
-    _patch_aiobotocore()
-    _needs_retry(**kwargs)
+def _acquire_unless_mocked(acquire: Callable[..., Any]) -> Callable[..., Any]:
+    """Adaptive retry mode's token bucket would make a mocked call wait for a token."""
+
+    def guarded(self: Any, amount: int = 1, block: bool = True) -> Any:
+        return True if _skip_sleep.get() else acquire(self, amount, block)
+
+    guarded.__wrapped__ = acquire  # type: ignore[attr-defined]
+    return guarded
 
 
 def _skip_while_active(load: Callable[..., Any]) -> Callable[..., Any]:
@@ -175,7 +176,6 @@ _FIRST = (
     ("before-send.ecr-public", _before_send),
 )
 _LAST = (
-    ("needs-retry.ecr-public", _needs_retry_async_aware),
     ("after-call.ecr-public", _call_over),
     ("after-call-error.ecr-public", _call_over),
 )
@@ -201,6 +201,8 @@ def install() -> None:
             events.register_last(event, handler)
     endpoint: Any = botocore.endpoint  # typed loosely: stubs don't declare its imports
     endpoint.time = _Clock()
+    bucket: Any = botocore.retries.bucket.TokenBucket
+    bucket.acquire = _acquire_unless_mocked(bucket.acquire)
     for provider in (
         botocore.credentials.InstanceMetadataProvider,
         botocore.credentials.ContainerProvider,

@@ -71,6 +71,6 @@ def get_authorization_token(registry: Registry, params: Params) -> Params:
     return {
         "authorizationData": {
             "authorizationToken": base64.b64encode(token.encode()).decode(),
-            "expiresAt": int(epoch(expires)),
+            "expiresAt": epoch(expires),
         }
     }

@@ -74,7 +74,9 @@ def _repository(repo: Repository) -> RepositoryView:
         uri=repo.uri,
         created_at=repo.created_at,
         image_tag_mutability=repo.mutability,
-        catalog_data=MappingProxyType(dict(repo.catalog)),
+        catalog_data=MappingProxyType(
+            {k: tuple(v) if isinstance(v, list) else v for k, v in repo.catalog.items()}
+        ),
         resource_tags=MappingProxyType(dict(repo.tags)),
         policy=repo.policy,
         images=MappingProxyType({image.digest: _image(image) for image in images}),

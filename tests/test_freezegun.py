@@ -8,9 +8,9 @@ views (``created_at``, ``pushed_at``).
 
 botocore parses them into tz-aware datetimes in the local zone; they are compared in UTC.
 The JSON protocol sends epoch seconds as a float, which carries microseconds exactly for
-these dates, so every timestamp equals the frozen instant to the microsecond, except
-``expiresAt``: the mock sends it as whole epoch seconds (truncated), so it equals
-now + 12 hours to the second only (see ``assert_expires``).
+these dates, so every timestamp equals the frozen instant to the microsecond, ``expiresAt``
+(now + 12 hours) included: AWS sends it with its fraction too (the AWS CLI's ECR examples
+show ``"expiresAt": 1470951892.432``).
 """
 
 from __future__ import annotations
@@ -50,9 +50,8 @@ def real_now() -> dt.datetime:
 
 
 def assert_expires(actual: dt.datetime, now: dt.datetime) -> None:
-    """``expiresAt`` is now + 12 h, truncated to the whole second (the mock sends an int)."""
-    expected = now + TWELVE_HOURS
-    assert expected.replace(microsecond=0) <= utc(actual) <= expected, (actual, expected)
+    """``expiresAt`` is exactly now + 12 h."""
+    assert utc(actual) == now + TWELVE_HOURS
 
 
 def token_expiry(region: str = "us-east-1") -> dt.datetime:
@@ -167,11 +166,11 @@ def test_tz_offset_timestamps_follow_the_aware_clock():
         assert utc(token_expiry()) == expected + TWELVE_HOURS
 
 
-def test_auth_token_expiry_is_truncated_to_the_second():
-    """The precision found: ``expiresAt`` is whole epoch seconds, the rest microseconds."""
+def test_auth_token_expiry_keeps_its_fraction_of_a_second():
+    """``expiresAt`` is sent with microseconds, as AWS sends its fraction of a second."""
     with freeze_time(T0), mock_ecr_public():
         for region in ("us-east-1", "us-west-2"):
-            assert utc(token_expiry(region)) == (T0 + TWELVE_HOURS).replace(microsecond=0)
+            assert utc(token_expiry(region)) == T0 + TWELVE_HOURS
 
 
 # -- the clock moving between calls --------------------------------------------------------
@@ -186,7 +185,7 @@ def test_move_to_and_tick_between_calls():
         frozen.move_to(T1)
         c.create_repository(repositoryName="later")
         second = ecr.push_image("repo", tag="v2", layers=[b"y"])
-        assert utc(token_expiry()) == (T1 + TWELVE_HOURS).replace(microsecond=0)
+        assert utc(token_expiry()) == T1 + TWELVE_HOURS
 
         frozen.tick(dt.timedelta(minutes=5, microseconds=7))
         t_tick = T1 + dt.timedelta(minutes=5, microseconds=7)
@@ -375,7 +374,7 @@ def test_freeze_time_decorator_outside_mock_decorator():
     c = client()
     c.create_repository(repositoryName="repo")
     assert repo_created(c, "repo") == T1
-    assert utc(token_expiry("us-west-2")) == (T1 + TWELVE_HOURS).replace(microsecond=0)
+    assert utc(token_expiry("us-west-2")) == T1 + TWELVE_HOURS
 
 
 @mock_ecr_public

@@ -8,6 +8,7 @@ import textwrap
 
 import boto3
 import botocore.credentials
+import botocore.endpoint
 import botocore.handlers
 
 from ecrpublic_mock import _hook, mock_ecr_public
@@ -103,3 +104,12 @@ def test_both_metadata_providers_are_guarded():
         botocore.credentials.ContainerProvider,
     ):
         assert provider.load.__wrapped__.__qualname__ == f"{provider.__name__}.load"
+
+
+def test_the_endpoint_clock_stands_in_for_time():
+    """botocore.endpoint's ``time`` is the mock's stand-in; everything but sleep is time's."""
+    import time
+
+    clock = botocore.endpoint.time
+    assert isinstance(clock, _hook._Clock)
+    assert clock.monotonic is time.monotonic
