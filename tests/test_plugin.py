@@ -355,9 +355,12 @@ def test_marked(ecr_public, n):
     assert ecr_public.account_id == "111122223333"
 """,
     )
-    # pytest-benchmark, when installed, warns that xdist disables it: not ours to judge.
+    # pytest-benchmark, when installed, warns that xdist disables it: not ours to judge;
+    # nor is old botocore's import of the deprecated cgi module (tox -e oldest).
     result = pytester.runpytest_subprocess(
-        *NO_RANDOM, "-p", "no:benchmark", "-n", "2", "--strict-markers", "-W", "error"
+        *NO_RANDOM,
+        *("-p", "no:benchmark", "-n", "2", "--strict-markers", "-W", "error"),
+        *("-W", "ignore:'cgi' is deprecated:DeprecationWarning"),
     )
     result.assert_outcomes(passed=12)
     result.stdout.fnmatch_lines(["*2 workers*"])
