@@ -57,7 +57,7 @@ def answer(
 def _parse(body: bytes | str | None) -> Any:
     try:
         return json.loads(body) if body else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ServiceError("SerializationException", "The request body is not valid JSON") from None
 
 

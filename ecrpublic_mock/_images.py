@@ -23,6 +23,11 @@ def _digest_list(digests: list[str]) -> str:
     return f"[{', '.join(digests)}]"
 
 
+def _quoted(value: str | None) -> str:
+    """How ECR's messages print an optional member: quoted, or 'null' when absent."""
+    return f"'{value if value is not None else 'null'}'"
+
+
 def _in_repository(repo: Repository) -> str:
     return f"repository with name '{repo.name}' in the registry with id '{repo.registry_id}'"
 
@@ -194,9 +199,9 @@ def describe_images(registry: Registry, params: Params) -> Params:
             if image is None:
                 raise ServiceError(
                     "ImageNotFoundException",
-                    f"The image with imageId {{imageDigest:'{image_id.get('imageDigest')}', "
-                    f"imageTag:'{image_id.get('imageTag')}'}} does not exist within the "
-                    f"{_in_repository(repo)}".replace("'None'", "'null'"),
+                    f"The image with imageId {{imageDigest:{_quoted(image_id.get('imageDigest'))}, "
+                    f"imageTag:{_quoted(image_id.get('imageTag'))}}} does not exist within the "
+                    f"{_in_repository(repo)}",
                 )
             found[image.digest] = image
         return {"imageDetails": [image_detail(repo, image) for image in found.values()]}

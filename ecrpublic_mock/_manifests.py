@@ -71,8 +71,9 @@ def _invalid_json() -> Exception:
 def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
     """Parse ``text`` as the service does; any problem is the ServiceError it answers."""
     try:
+        text.encode()  # a lone surrogate is no UTF-8 text: there is no digest to compute
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         raise _invalid_json() from None
     if not isinstance(document, dict):
         raise _invalid_json()
@@ -132,6 +133,9 @@ def _descriptor(value: Any) -> Descriptor:
     item = _object(value)
     media_type = item.get("mediaType")
     size = item.get("size", 0)
-    if (media_type is not None and not isinstance(media_type, str)) or not isinstance(size, int):
+    if media_type is not None and not isinstance(media_type, str):
+        raise _Malformed
+    # A size is a non-negative 64-bit count of bytes (imageSizeInBytes is a Long).
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size < 2**63:
         raise _Malformed
     return Descriptor(_digest(item.get("digest")), media_type, size)

@@ -62,7 +62,7 @@ def _statements(text: str) -> list[dict[str, Any]]:
     """The statements of a structurally valid IAM resource policy; else _Invalid."""
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested arrays exhaust the parser
         raise _Invalid from None
     if not isinstance(document, dict) or not set(document) <= _TOP_KEYS:
         raise _Invalid

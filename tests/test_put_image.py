@@ -440,6 +440,15 @@ _CONFIG = {"mediaType": DOCKER_CONFIG, "size": 2, "digest": _DIGEST}
             "config": {**_CONFIG, "mediaType": ["x"]},
             "layers": [],
         },
+        *(
+            {
+                "schemaVersion": 2,
+                "mediaType": DOCKER_MANIFEST,
+                "config": {**_CONFIG, "size": size},
+                "layers": [],
+            }
+            for size in (-1, True, 2**63)
+        ),
         {"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": "x"},
         {"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": [{"digest": 5}]},
         {"schemaVersion": 1, "mediaType": DOCKER_SCHEMA1_SIGNED, "fsLayers": ["x"]},
@@ -449,7 +458,8 @@ _CONFIG = {"mediaType": DOCKER_CONFIG, "size": 2, "digest": _DIGEST}
 def test_manifests_without_their_types_shape(client, document):
     """Lead's decision: JSON that parses but lacks the structure of its media type (a
     config that is not an object, layers that are not a list, a malformed digest, a size
-    that is not a number) is answered like unparseable JSON: 'Invalid JSON syntax'."""
+    that is not a non-negative 64-bit number) is answered like unparseable JSON: 'Invalid
+    JSON syntax'."""
     failing_put(
         client, "InvalidParameterException", INVALID_JSON, imageManifest=json.dumps(document)
     )
