@@ -28,23 +28,25 @@ def answer(
 ) -> tuple[int, dict[str, str], bytes]:
     """Serve one request: (status, headers, body), as the service would send them."""
     params: dict[str, Any] = {}
-    try:
-        parsed = _parse(body)
-        params = parsed if isinstance(parsed, dict) else params
-        if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
-            raise ServiceError(
-                "UnsupportedCommandException",
-                f"{operation} command is only supported in us-east-1.",
-            )
-        status, payload, outcome = 200, _serve(registry, operation, parsed), "success"
-    except ServiceError as error:
-        status, payload = error.status, {"__type": error.code, "message": error.message}
-        payload.update(error.fields)
-        outcome = error.code
-    except EcrPublicMockBug:
-        registry.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
-        raise
-    registry.calls.append(Call(operation, logged(operation, params), outcome))
+    # Served and logged under one lock: the call log's order is the order of service.
+    with registry.lock:
+        try:
+            parsed = _parse(body)
+            params = parsed if isinstance(parsed, dict) else params
+            if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
+                raise ServiceError(
+                    "UnsupportedCommandException",
+                    f"{operation} command is only supported in us-east-1.",
+                )
+            status, payload, outcome = 200, _serve(registry, operation, parsed), "success"
+        except ServiceError as error:
+            status, payload = error.status, {"__type": error.code, "message": error.message}
+            payload.update(error.fields)
+            outcome = error.code
+        except EcrPublicMockBug:
+            registry.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
+            raise
+        registry.calls.append(Call(operation, logged(operation, params), outcome))
     data = json.dumps(payload, separators=(",", ":")).encode()
     headers = {
         "x-amzn-RequestId": str(uuid.uuid4()),
@@ -62,13 +64,12 @@ def _parse(body: bytes | str | None) -> Any:
 
 
 def _serve(registry: Registry, operation: str, params: Any) -> Any:
-    with registry.lock:
-        take_fault(registry.faults, operation)
+    """Run under ``registry.lock`` (held by ``answer``)."""
+    take_fault(registry.faults, operation)
     validate(operation, params)
     handler = HANDLERS[operation]  # botocore only sends operations of its model
     try:
-        with registry.lock:
-            return handler(registry, params)
+        return handler(registry, params)
     except ServiceError:
         raise
     except Exception as exc:

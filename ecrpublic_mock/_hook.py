@@ -62,8 +62,14 @@ def region_of(url: str) -> str:
 
 
 def _choose_signer(**kwargs: Any) -> object:
-    """Skip signing while active: the mock verifies no signature, and needs no credentials."""
-    return botocore.UNSIGNED if current() is not None else None
+    """Skip signing while active: the mock verifies no signature, and needs no credentials.
+
+    The state chosen here answers the call, even if its mock stops (in another thread)
+    before the request goes out: an unsigned request must never reach the network.
+    """
+    registry = current()
+    _serving.set(registry)
+    return botocore.UNSIGNED if registry is not None else None
 
 
 def _before_sign(request: Any, **kwargs: Any) -> None:
@@ -93,7 +99,7 @@ class _Answer(AWSResponse):
 
 
 def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:
-    registry = current()
+    registry = _serving.get() or current()
     if registry is None:
         return None
     # The waits botocore adds to this call (retry back-off, adaptive mode's rate limiter)
@@ -108,10 +114,13 @@ def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | 
 # Set while a call is answered by a mock; cleared when botocore is done with the call. A
 # context variable, so one thread's (or task's) call never affects another's waits.
 _skip_sleep: contextvars.ContextVar[bool] = contextvars.ContextVar("_skip_sleep", default=False)
+# The state answering the call in progress (chosen when botocore chose not to sign it).
+_serving: contextvars.ContextVar[Registry | None] = contextvars.ContextVar("_serving", default=None)
 
 
 def _call_over(**kwargs: Any) -> None:
     _skip_sleep.set(False)
+    _serving.set(None)
 
 
 class _Clock:

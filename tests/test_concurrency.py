@@ -28,6 +28,7 @@ import traceback
 from collections import Counter
 
 import boto3
+import botocore.httpsession
 import pytest
 from botocore.exceptions import ClientError
 
@@ -572,20 +573,12 @@ def test_mocks_started_and_stopped_from_many_threads_leave_none_active():
     assert not main.active
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: EcrPublicMock.calls is documented as 'every call served so far, in order', but "
-        "_dispatch.answer appends the Call after releasing registry.lock: a thread preempted "
-        "between serving and logging has its call logged after calls served later by other "
-        "threads (CreateRepository 'first' then 'second' are logged as second, first)"
-    ),
-)
 def test_the_call_log_keeps_the_order_calls_were_served(ecr, monkeypatch):
-    """Pause the first call where a preemption can fall: after it was served, before it was
-    logged. Under fine thread switching this happens on its own: with a 1 µs switch
-    interval, the log of the eight-thread workload differed from the serving order at 137
-    of 3,312 positions.
+    """Pause the first call where a preemption could fall: after it was served, before it
+    was logged. The second call must not overtake it in the log (it once did: with a 1 µs
+    switch interval the eight-thread workload's log differed from the serving order at 137
+    of 3,312 positions). Serving and logging share the registry's lock, so the second call
+    waits; the pause gives up after half a second so the test cannot hang.
     """
     first_client = boto3.client("ecr-public", region_name="us-east-1")
     second_client = boto3.client("ecr-public", region_name="us-east-1")
@@ -595,7 +588,7 @@ def test_the_call_log_keeps_the_order_calls_were_served(ecr, monkeypatch):
     def preempted_logged(operation, params):
         if params.get("repositoryName") == "first":
             first_served.set()
-            second_done.wait(10)
+            second_done.wait(0.5)
         return logged(operation, params)
 
     monkeypatch.setattr(_dispatch, "logged", preempted_logged)
@@ -614,3 +607,26 @@ def test_the_call_log_keeps_the_order_calls_were_served(ecr, monkeypatch):
         c.params["repositoryName"] for c in ecr.calls if c.operation == "CreateRepository"
     ]
     assert logged_order == served
+
+
+def test_a_call_in_flight_is_answered_by_the_state_that_took_it(ecr, monkeypatch):
+    """If the mock stops (in another thread) between botocore's signing decision and the
+    send, the unsigned request is still answered, by the state that took the call: it
+    never goes out to the network."""
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    sent = []
+    monkeypatch.setattr(
+        botocore.httpsession.URLLib3Session, "send", lambda self, request: sent.append(request)
+    )
+
+    def stop_mid_call(**kwargs):
+        ecr.stop()  # the mock serving this call stops after it chose not to sign
+
+    client.meta.events.register("before-sign.ecr-public", stop_mid_call)
+    try:
+        answer = client.create_repository(repositoryName="in-flight")
+    finally:
+        client.meta.events.unregister("before-sign.ecr-public", stop_mid_call)
+        ecr.start()
+    assert answer["repository"]["repositoryName"] == "in-flight"
+    assert sent == []
