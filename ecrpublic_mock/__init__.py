@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import (  # noqa: F401 - importing them registers their operations
     _catalog,
     _hook,
@@ -15,7 +17,9 @@ from . import (  # noqa: F401 - importing them registers their operations
 from ._errors import EcrPublicMockBug
 from ._faults import Call
 from ._mock import EcrPublicMock, MockOptions, mock_ecr_public
-from ._views import ImageView, LayerView, RepositoryView
+
+if TYPE_CHECKING:
+    from ._views import ImageView, LayerView, RepositoryView
 
 __all__ = [
     "Call",
@@ -28,5 +32,16 @@ __all__ = [
     "mock_ecr_public",
 ]
 __version__ = "0.1.0"
+
+_VIEWS = frozenset({"ImageView", "LayerView", "RepositoryView"})
+
+
+def __getattr__(name: str) -> Any:
+    """The view classes load on first use: most test runs never need them at import."""
+    if name in _VIEWS:
+        from . import _views
+
+        return getattr(_views, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _hook.install()

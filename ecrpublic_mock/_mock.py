@@ -7,7 +7,7 @@ import inspect
 import sys
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
-from . import _hook, _push, _views
+from . import _hook, _push
 from ._faults import Call, Fault
 from ._manifests import DOCKER_MANIFEST
 from ._settings import Mutability, Settings, check_mutability
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
+
+    from ._views import RepositoryView
 
 T = TypeVar("T")
 
@@ -220,8 +222,10 @@ class EcrPublicMock:
         return tuple(self._registry.calls)
 
     @property
-    def repositories(self) -> Mapping[str, _views.RepositoryView]:
+    def repositories(self) -> Mapping[str, RepositoryView]:
         """A read-only snapshot of every repository, its images, tags and layers."""
+        from . import _views  # loaded on first use: it costs every importer 4 ms otherwise
+
         return _views.repositories(self._registry)
 
     def push_image(

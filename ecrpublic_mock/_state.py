@@ -31,7 +31,7 @@ def default_alias(account_id: str) -> str:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Blob:
     """Layer bytes, stored once per digest however many repositories use them.
 
@@ -46,7 +46,7 @@ class Blob:
         return b"".join(self.chunks)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Layer:
     """A blob's presence in one repository."""
 
@@ -54,7 +54,7 @@ class Layer:
     media_type: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Upload:
     repository: Repository
     chunks: list[bytes] = field(default_factory=list)
@@ -63,7 +63,7 @@ class Upload:
     hasher: Any = field(default_factory=hashlib.sha256)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Image:
     digest: str
     manifest: str
@@ -76,14 +76,14 @@ class Image:
     tags: dict[str, None] = field(default_factory=dict)  # ordered set, push order
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class TagRecord:
     tag: str
     digest: str
     created_at: datetime.datetime = field(default_factory=now)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Repository:
     name: str
     registry_id: str
