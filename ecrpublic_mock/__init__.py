@@ -44,4 +44,5 @@ def __getattr__(name: str) -> Any:
         return getattr(_views, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 _hook.install()

@@ -199,7 +199,9 @@ def _west_params_case(case):
     return pytest.param(*case, id=case[0])
 
 
-@pytest.mark.parametrize(("method", "params", "operation"), map(_west_params_case, WEST_CALLS))
+@pytest.mark.parametrize(
+    ("method", "params", "operation"), [_west_params_case(case) for case in WEST_CALLS]
+)
 def test_us_west_2_refusals_log_the_params_sent(ecr, method, params, operation):
     west = boto3.client("ecr-public", region_name="us-west-2", config=NO_RETRY)
     with pytest.raises(west.exceptions.UnsupportedCommandException):

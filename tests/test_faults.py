@@ -26,9 +26,9 @@ from ecrpublic_mock import _hook, mock_ecr_public
 
 # A client that never retries: one attempt, so the first answer is what the caller sees.
 NO_RETRY = Config(retries={"total_max_attempts": 1})
-LEGACY_MAX_RETRIES = 4  # botocore's legacy default: 5 attempts in all
+LEGACY_MAX_RETRIES = 4  # legacy mode: 5 attempts in all (newer botocores default to standard)
 MODES = {
-    "legacy": (None, LEGACY_MAX_RETRIES),
+    "legacy": (Config(retries={"mode": "legacy"}), LEGACY_MAX_RETRIES),
     "standard": (Config(retries={"mode": "standard", "max_attempts": 3}), 3),
     "adaptive": (Config(retries={"mode": "adaptive", "max_attempts": 3}), 3),
 }

@@ -109,12 +109,17 @@ def _keep_body(http_response, **kwargs) -> None:
 
 @cache
 def clients() -> dict[str, Any]:
+    # One attempt per call: the property is about one request and its one answer (newer
+    # botocores default to the standard retry mode, which retries LimitExceededException).
+    once = {"total_max_attempts": 1}
     made = {
-        "east": boto3.client("ecr-public", region_name="us-east-1"),
+        "east": boto3.client("ecr-public", region_name="us-east-1", config=Config(retries=once)),
         "unvalidated": boto3.client(
-            "ecr-public", region_name="us-east-1", config=Config(parameter_validation=False)
+            "ecr-public",
+            region_name="us-east-1",
+            config=Config(parameter_validation=False, retries=once),
         ),
-        "west": boto3.client("ecr-public", region_name="us-west-2"),
+        "west": boto3.client("ecr-public", region_name="us-west-2", config=Config(retries=once)),
     }
     for client in made.values():
         client.meta.events.register("after-call.ecr-public.*", _keep_body)
