@@ -57,3 +57,60 @@ def assert_unsupported_in_us_west_2(operation: str, method: str, **params) -> No
         "UnsupportedCommandException",
         f"{operation} command is only supported in us-east-1.",
     )
+
+
+# -- a probe that tells whether a mock answered --------------------------------------------
+
+PROBE_HEADER = "x-ecrpublic-mock-test-probe"
+
+
+class CannedBody:
+    """A canned body: AWSResponse reads ``raw.stream()``."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **kwargs):
+        yield self._data
+
+
+def probed_client():
+    """A client whose last ``before-send`` handler offers a marked, empty answer.
+
+    botocore calls every ``before-send`` handler and uses the first answer, so the probe is
+    consulted even while a mock serves; only its marker header in the response says that
+    nothing answered before it. One attempt, no retries.
+    """
+    import boto3
+    from botocore.awsrequest import AWSResponse
+    from botocore.config import Config
+
+    ecr = boto3.client(
+        "ecr-public",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    consulted: list[str] = []
+
+    def probe(request, **kwargs):
+        consulted.append(request.url)
+        body = CannedBody(b'{"repositories": []}')
+        return AWSResponse(request.url, 200, {PROBE_HEADER: "1"}, body)
+
+    ecr.meta.events.register_last("before-send.ecr-public", probe)
+    return ecr, consulted
+
+
+def answered_by_probe(response) -> bool:
+    return PROBE_HEADER in response["ResponseMetadata"]["HTTPHeaders"]
+
+
+def assert_not_served() -> None:
+    """No mock is active: a request goes through to the send stage unanswered."""
+    ecr, consulted = probed_client()
+    response = ecr.describe_repositories()
+    assert consulted, "the request never reached the send stage"
+    assert answered_by_probe(response), "something answered ecr-public before the probe"
+    assert response["repositories"] == []

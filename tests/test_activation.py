@@ -13,7 +13,7 @@ import unittest
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
+from _support import answered_by_probe, assert_not_served, probed_client
 from botocore.exceptions import ClientError
 
 from ecrpublic_mock import EcrPublicMock, mock_ecr_public
@@ -43,55 +43,6 @@ def names(ecr) -> list[str]:
 
 def create(ecr, name: str) -> dict:
     return ecr.create_repository(repositoryName=name)["repository"]
-
-
-class _Raw:
-    """A canned body: AWSResponse reads ``raw.stream()``."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **kwargs):
-        yield self._data
-
-
-PROBE_HEADER = "x-ecrpublic-mock-test-probe"
-
-
-def probed_client():
-    """A client with a ``before-send`` probe that records each request and offers an answer.
-
-    botocore calls every ``before-send`` handler and uses the first answer, so the probe
-    being called proves nothing: its answer carries a header, and that header in the
-    response shows that no mock answered first. Dummy credentials: with no mock active the
-    request is signed before it is sent.
-    """
-    ecr = boto3.client(
-        "ecr-public",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    consulted: list[str] = []
-
-    def probe(request, **kwargs):
-        consulted.append(request.url)
-        return AWSResponse(request.url, 200, {PROBE_HEADER: "1"}, _Raw(b'{"repositories": []}'))
-
-    ecr.meta.events.register("before-send.ecr-public", probe)
-    return ecr, consulted
-
-
-def answered_by_probe(response) -> bool:
-    return PROBE_HEADER in response["ResponseMetadata"]["HTTPHeaders"]
-
-
-def assert_not_served() -> None:
-    ecr, consulted = probed_client()
-    response = ecr.describe_repositories()
-    assert consulted, "the request never reached the send stage"
-    assert answered_by_probe(response), "a mock answered: one is still active"
-    assert response["repositories"] == []
 
 
 class Boom(Exception):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
+from _support import answered_by_probe, assert_not_served, probed_client
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -30,7 +30,6 @@ from moto.core.base_backend import BackendDict  # noqa: E402
 
 MOTO_DEFAULT_ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
-PROBE_HEADER = "x-test-moto-integration-probe"
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 
 
@@ -48,46 +47,6 @@ def client():
 def names(ecr=None) -> list[str]:
     ecr = ecr or client()
     return [r["repositoryName"] for r in ecr.describe_repositories()["repositories"]]
-
-
-class _Raw:
-    """A canned body: AWSResponse reads ``raw.stream()``."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **kwargs):
-        yield self._data
-
-
-def probed_client():
-    """A client whose last ``before-send`` handler offers a marked, empty answer."""
-    ecr = boto3.client(
-        "ecr-public",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=NO_RETRY,
-    )
-    consulted: list[str] = []
-
-    def probe(request, **kwargs):
-        consulted.append(request.url)
-        return AWSResponse(request.url, 200, {PROBE_HEADER: "1"}, _Raw(b'{"repositories": []}'))
-
-    ecr.meta.events.register_last("before-send.ecr-public", probe)
-    return ecr, consulted
-
-
-def answered_by_probe(response) -> bool:
-    return PROBE_HEADER in response["ResponseMetadata"]["HTTPHeaders"]
-
-
-def assert_not_served() -> None:
-    ecr, consulted = probed_client()
-    response = ecr.describe_repositories()
-    assert consulted, "the request never reached the send stage"
-    assert answered_by_probe(response), "something answered ecr-public before the probe"
 
 
 # --- served inside mock_aws -------------------------------------------------------------
