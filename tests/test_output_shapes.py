@@ -592,5 +592,6 @@ def test_invalid_layer_part_carries_its_fields(world):
 def test_every_modeled_error_has_a_scenario():
     """Each error shape ecr-public can answer is checked (catalog-data-not-found and
     ServerException are never produced by the mock except by fault injection)."""
+    # (older botocore models have no RepositoryCatalogDataNotFoundException at all)
     unreachable = {"RepositoryCatalogDataNotFoundException", "ServerException"}
-    assert set(ERRORS) | unreachable == set(ERROR_SHAPES)
+    assert set(ERRORS) | (unreachable & set(ERROR_SHAPES)) == set(ERROR_SHAPES)
