@@ -9,8 +9,6 @@ so the client sees ``EndpointConnectionError``. Error answers are HTTP 400 JSON 
 (section "Service").
 """
 
-import time
-
 import boto3
 import botocore.exceptions
 import botocore.httpsession
@@ -124,13 +122,11 @@ def test_other_regions_have_no_endpoint(ecr, no_network, region, method, params)
     other.meta.events.register(
         "needs-retry.ecr-public", lambda **kwargs: attempts.append(kwargs) and None
     )
-    started = time.monotonic()
     with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
         getattr(other, method)(**params)
-    elapsed = time.monotonic() - started
     assert region in str(excinfo.value)
-    assert len(attempts) <= 1, f"{len(attempts)} attempts"
-    assert elapsed < 5, f"took {elapsed:.1f}s"
+    # No retry was even considered (so no back-off): unit tests assert no timings.
+    assert attempts == [], f"{len(attempts)} retry decisions"
     assert no_network == []
     east = boto3.client("ecr-public", region_name="us-east-1")
     assert east.describe_repositories()["repositories"] == []
