@@ -23,12 +23,6 @@ NO_RETRY = Config(retries={"total_max_attempts": 1})
 
 
 @pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
 def client(ecr):
     return boto3.client("ecr-public", region_name="us-east-1", config=NO_RETRY)
 

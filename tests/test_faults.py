@@ -50,12 +50,6 @@ CALLS = {
 }
 
 
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
 def make_client(config: Config | None = None):
     return boto3.client("ecr-public", region_name="us-east-1", config=config)
 

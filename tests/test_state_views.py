@@ -40,17 +40,6 @@ POLICY = json.dumps(
 )
 
 
-@pytest.fixture
-def ecr():
-    with mock_ecr_public() as handle:
-        yield handle
-
-
-@pytest.fixture
-def client(ecr):
-    return boto3.client("ecr-public", region_name="us-east-1")
-
-
 def described_images(client, repo: str) -> dict[str, dict]:
     return {
         d["imageDigest"]: d for d in client.describe_images(repositoryName=repo)["imageDetails"]
