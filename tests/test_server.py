@@ -18,6 +18,7 @@ import threading
 
 import boto3
 import pytest
+from _manifests import DOCKER_MANIFEST, build_image, put
 from botocore.config import Config
 
 from ecrpublic_mock import _operations, _server, mock_ecr_public
@@ -27,7 +28,6 @@ from ecrpublic_mock._settings import Settings
 CREDENTIALS = {"aws_access_key_id": "x", "aws_secret_access_key": "y"}
 TARGET = "SpencerFrontendService."
 SIGV4 = "AWS4-HMAC-SHA256"
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 
 
 @pytest.fixture
@@ -58,43 +58,10 @@ def remote(server):
     return client_of(server.url)
 
 
-def upload(client, repo, data):
-    """InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload: the blob's descriptor."""
-    upload_id = client.initiate_layer_upload(repositoryName=repo)["uploadId"]
-    client.upload_layer_part(
-        repositoryName=repo,
-        uploadId=upload_id,
-        partFirstByte=0,
-        partLastByte=len(data) - 1,
-        layerPartBlob=data,
-    )
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    done = client.complete_layer_upload(
-        repositoryName=repo, uploadId=upload_id, layerDigests=[digest]
-    )
-    assert done["layerDigest"] == digest
-    return {"digest": digest, "size": len(data)}
-
-
 def push(client, repo, tag):
-    manifest = json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": DOCKER_MANIFEST,
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                **upload(client, repo, b'{"architecture": "amd64", "os": "linux"}'),
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    **upload(client, repo, b"rootfs"),
-                }
-            ],
-        }
-    )
-    image = client.put_image(repositoryName=repo, imageManifest=manifest, imageTag=tag)["image"]
-    return image["imageId"]["imageDigest"], manifest
+    """Upload a config and a layer and PutImage them through ``client``: (digest, manifest)."""
+    manifest = build_image(client, repo)
+    return put(client, repo, manifest, tag), manifest
 
 
 def post(url, target, body=b"{}", headers=None):
