@@ -1,5 +1,6 @@
 """pytest plugin for ecrpublic-mock: the ``ecr_public`` fixtures and marker.
 
+``ecr_public_server`` serves the same mock over HTTP, for clients outside Python.
 Registered through the ``pytest11`` entry point, so installing the package is enough: no
 conftest.py, no ``-p`` option. Importing this module imports :mod:`ecrpublic_mock`, which
 installs its botocore hook before any test creates a client.
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 
     from types_boto3_ecr_public import ECRPublicClient
 
-__all__ = ["ecr_public", "ecr_public_client"]
+    from ecrpublic_mock._server.runner import BackgroundServer
+
+__all__ = ["ecr_public", "ecr_public_client", "ecr_public_server"]
 
 MARKER = "ecr_public"
 REGION = "us-east-1"
@@ -69,3 +72,15 @@ def ecr_public_client(ecr_public: EcrPublicMock) -> ECRPublicClient:
     """
     client: ECRPublicClient = boto3.client("ecr-public", region_name=REGION)
     return client
+
+
+@pytest.fixture
+def ecr_public_server(ecr_public: EcrPublicMock) -> Iterator[BackgroundServer]:
+    """The ``ecr_public`` mock served over HTTP on a free loopback port for this test.
+
+    Its ``.url`` is an ``--endpoint-url`` for the AWS CLI, other SDKs and ``curl``; they
+    see the same state as ``ecr_public`` and in-process clients. Needs the ``server``
+    extra (uvicorn). Stopped after the test: the thread ends and the port is freed.
+    """
+    with ecr_public.serve() as server:
+        yield server

@@ -4,33 +4,110 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import ipaddress
 import sys
+import typing
+from typing import Any
 
-from . import _demo, _server
-from ._settings import MUTABILITIES, Settings
+from . import _demo
+from ._settings import Settings
+
+DEFAULT_CALL_LOG_SIZE = 1000
+DEFAULT_REQUEST_TIMEOUT = 10.0
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr (the usage itself is long: see --help)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _host(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an IPv4 or IPv6 address (IPv6 without brackets, e.g. ::1)"
+        ) from None
+
+
+def _port(text: str) -> int:
+    port = _integer(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return port
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def _count(text: str) -> int:
+    count = _integer(text)
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return count
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return seconds
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    """One flag per ``Settings`` field (``--account-id``, ``--max-repositories``, ...),
+    its kind from the field's type; the values get the mock's own checks later."""
+    hints = typing.get_type_hints(Settings)
+    for field in dataclasses.fields(Settings):
+        flag = "--" + field.name.replace("_", "-")
+        kind = hints[field.name]
+        options: dict[str, Any] = {"dest": field.name, "help": f"default: {field.default}"}
+        if typing.get_origin(kind) is typing.Literal:
+            options["choices"] = typing.get_args(kind)
+        elif kind is int:
+            options["type"] = _integer
+        parser.add_argument(flag, **options)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ecrpublic_mock")
+    parser = _Parser(prog="python -m ecrpublic_mock")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="run an in-process scenario against the mock")
     serve = commands.add_parser(
         "serve",
         help="serve the mock over HTTP for the AWS CLI and other SDKs (--endpoint-url)",
         description="Serve one registry over HTTP until SIGINT or SIGTERM; the first line "
-        "printed is 'ecrpublic_mock serving on http://HOST:PORT'.",
+        "printed is 'ecrpublic_mock serving on http://HOST:PORT'. The server has no "
+        "authentication: whoever reaches it can read and change its state. Needs the "
+        "'server' extra: pip install 'ecrpublic-mock[server]'.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="IPv4 address (default: loopback)")
-    serve.add_argument("--port", type=int, default=0, help="default: 0, a free port")
-    # Every mock option, with the mock's own checks: --account-id, --max-repositories, ...
-    for field in dataclasses.fields(Settings):
-        flag = "--" + field.name.replace("_", "-")
-        if field.name == "account_id":
-            serve.add_argument(flag, dest=field.name)
-        elif field.name == "image_tag_mutability":
-            serve.add_argument(flag, dest=field.name, choices=MUTABILITIES)
-        else:
-            serve.add_argument(flag, dest=field.name, type=int)
+    serve.add_argument(
+        "--host", type=_host, default="127.0.0.1", help="IPv4 or IPv6 address (default: loopback)"
+    )
+    serve.add_argument("--port", type=_port, default=0, help="default: 0, a free port")
+    serve.add_argument(
+        "--call-log-size",
+        type=_count,
+        default=DEFAULT_CALL_LOG_SIZE,
+        help=f"keep the last N calls in the call log (default: {DEFAULT_CALL_LOG_SIZE}; 0: none)",
+    )
+    serve.add_argument(
+        "--request-timeout",
+        type=_seconds,
+        default=DEFAULT_REQUEST_TIMEOUT,
+        help="seconds a client may stall while sending a request before it is answered 408 "
+        f"(default: {DEFAULT_REQUEST_TIMEOUT:g})",
+    )
+    _add_settings(serve)
     args = parser.parse_args(argv)
     if args.command == "demo":
         _demo.run()
@@ -44,7 +121,25 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_options(options)
     except ValueError as error:
         serve.error(str(error))
-    return _server.serve(args.host, args.port, settings)
+    try:
+        from ._server import runner
+    except ImportError as error:
+        serve.error(f"{error}; serving needs uvicorn: pip install 'ecrpublic-mock[server]'")
+    from ._server.control import Backend
+
+    try:
+        sock = runner.bind(args.host, args.port)
+    except OSError as error:
+        serve.error(f"cannot listen on {args.host} port {args.port}: {error.strerror}")
+    if not ipaddress.ip_address(args.host).is_loopback:
+        print(
+            f"warning: serving on {args.host}, beyond this machine: the server has no "
+            "authentication, whoever reaches it can read and change the mock's state",
+            file=sys.stderr,
+            flush=True,
+        )
+    backend = Backend.fresh(settings, args.call_log_size)
+    return runner.serve(sock, backend, args.request_timeout)
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess in tests

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
+    from ._server.runner import BackgroundServer
     from ._views import RepositoryView
 
 T = TypeVar("T")
@@ -227,6 +228,26 @@ class EcrPublicMock:
         from . import _views  # loaded on first use: it costs every importer 4 ms otherwise
 
         return _views.repositories(self._registry)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> BackgroundServer:
+        """Serve this activation's state over HTTP from a background thread, until closed.
+
+        Returns a started server (``.url``, ``.port``; ``stop()``, or use it in ``with``):
+        the AWS CLI, other SDKs and ``curl`` (its control plane included) then see the
+        very state in-process clients and this handle see. ``port`` 0 picks a free one.
+        Needs the ``server`` extra (uvicorn): ``pip install 'ecrpublic-mock[server]'``.
+        """
+        if not self._active:
+            raise RuntimeError("serve() needs an active mock: its state is the activation's")
+        try:
+            from ._server.control import Backend
+            from ._server.runner import BackgroundServer
+        except ImportError as error:
+            raise ImportError(
+                f"EcrPublicMock.serve() needs uvicorn ({error}): "
+                "pip install 'ecrpublic-mock[server]'"
+            ) from error
+        return BackgroundServer(Backend(self._registry), host, port).start()
 
     def push_image(
         self,

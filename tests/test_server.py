@@ -1,7 +1,7 @@
 """Server mode: the mock over HTTP on loopback, for the AWS CLI and other SDKs.
 
-Real boto3 clients reach an in-process server (``make_server`` in a thread) through
-``endpoint_url`` and must see what in-process clients see. ``python -m ecrpublic_mock
+Real boto3 clients reach an in-process server (``BackgroundServer``: uvicorn in a thread)
+through ``endpoint_url`` and must see what in-process clients see. ``python -m ecrpublic_mock
 serve`` is driven as a subprocess, by boto3 and by the ``aws`` executable. Every request
 goes to 127.0.0.1.
 """
@@ -12,9 +12,9 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
-import threading
 
 import boto3
 import pytest
@@ -23,6 +23,8 @@ from botocore.config import Config
 
 from ecrpublic_mock import _operations, _server, mock_ecr_public
 from ecrpublic_mock.__main__ import main
+from ecrpublic_mock._server import runner
+from ecrpublic_mock._server.control import Backend
 from ecrpublic_mock._settings import Settings
 
 CREDENTIALS = {"aws_access_key_id": "x", "aws_secret_access_key": "y"}
@@ -33,13 +35,12 @@ SIGV4 = "AWS4-HMAC-SHA256"
 @pytest.fixture
 def server():
     """A server on a free loopback port, serving from a thread for the test's duration."""
-    srv = _server.make_server("127.0.0.1", 0, Settings())
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(10)
+    with runner.BackgroundServer(Backend.fresh(Settings(), 1000)) as srv:
+        yield srv
+
+
+def address(srv):
+    return srv.url.removeprefix("http://").rsplit(":", 1)[0], srv.port
 
 
 def client_of(url, region="us-east-1"):
@@ -221,7 +222,7 @@ def test_body_that_is_not_json(server):
 
 @pytest.mark.parametrize("length", ["many", "-1"])
 def test_bad_content_length(server, length):
-    connection = http.client.HTTPConnection(*server.server_address, timeout=10)
+    connection = http.client.HTTPConnection(*address(server), timeout=10)
     try:
         connection.putrequest("POST", "/")
         connection.putheader("X-Amz-Target", TARGET + "DescribeRegistries")
@@ -235,12 +236,14 @@ def test_bad_content_length(server, length):
         connection.close()
 
 
-def test_get_is_not_found(server):
-    connection = http.client.HTTPConnection(*server.server_address, timeout=10)
+def test_get_of_the_api_is_method_not_allowed(server):
+    """The service's API is POST only: another method on it is a 405 naming POST."""
+    connection = http.client.HTTPConnection(*address(server), timeout=10)
     try:
         connection.request("GET", "/")
         response = connection.getresponse()
-        assert (response.status, response.read()) == (404, b"")
+        assert (response.status, response.getheader("Allow")) == (405, "POST")
+        assert json.loads(response.read())["__type"] == "MethodNotAllowed"
     finally:
         connection.close()
 
@@ -281,13 +284,16 @@ def test_region_of(authorization, region):
 
 def test_serve_options_reach_the_settings(monkeypatch):
     seen = []
-    monkeypatch.setattr(_server, "serve", lambda *args: seen.append(args) or 0)
-    argv = ["serve", "--port", "8123", "--account-id", "111122223333"]
+    monkeypatch.setattr(runner, "serve", lambda *args: seen.append(args) or 0)
+    argv = ["serve", "--port", "0", "--account-id", "111122223333"]
     argv += ["--image-tag-mutability", "IMMUTABLE", "--max-repositories", "5"]
     assert main(argv) == 0
-    ((host, port, settings),) = seen
-    assert (host, port) == ("127.0.0.1", 8123)
-    assert settings == Settings(
+    ((sock, backend, timeout),) = seen
+    sock.close()
+    assert sock.family == socket.AF_INET
+    assert timeout == 10
+    assert backend.registry.calls.size == 1000
+    assert backend.registry.settings == Settings(
         account_id="111122223333", image_tag_mutability="IMMUTABLE", max_repositories=5
     )
 

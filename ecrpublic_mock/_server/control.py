@@ -1,0 +1,209 @@
+"""The server's backend (the one registry it answers from) and its control plane.
+
+The control plane lives under one reserved path prefix, ``/_ecrpublic_mock/``, which no
+AWS SDK ever requests (the service's API is ``POST /``). It is what a test outside Python
+uses instead of the handle's methods::
+
+    POST /_ecrpublic_mock/reset    fresh, empty state (the call log and faults too)
+    GET  /_ecrpublic_mock/calls    the call log, oldest first
+    GET  /_ecrpublic_mock/faults   the faults still pending
+    POST /_ecrpublic_mock/faults   inject a fault: {"code", "operation", "times", "message",
+                                   "status"}, as ``EcrPublicMock.inject_fault``
+    GET  /_ecrpublic_mock/state    every repository with its images, tags and layers
+
+Answers are JSON; a bad request is a 400 ``{"__type": "InvalidRequest", "message": ...}``.
+Nothing here imports uvicorn: the app and its control plane are plain ASGI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, SupportsIndex
+
+from .._faults import Call, Fault
+from .._state import Registry
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .._settings import Settings
+
+PREFIX = "/_ecrpublic_mock/"
+DEFAULT_CALL_LOG_SIZE = 1000
+_FAULT_MEMBERS = frozenset({"code", "operation", "times", "message", "status"})
+
+
+class CallRing(list[Call]):
+    """The call log of a long-running server: only the last ``size`` calls are kept.
+
+    A list, so ``registry.calls`` keeps its type and ``answer()`` its ``append``; dropping
+    the oldest entry moves ``size`` pointers, nothing more. ``size`` 0 keeps nothing.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def append(self, call: Call, /) -> None:
+        if self.size:
+            super().append(call)
+            if len(self) > self.size:
+                del self[0]
+
+    def extend(self, calls: Iterable[Call], /) -> None:
+        for call in calls:
+            self.append(call)
+
+    def insert(self, index: SupportsIndex, call: Call, /) -> None:
+        raise TypeError("the call log is append-only")
+
+
+class Backend:
+    """The registry a server answers from, and what its control plane does to it.
+
+    ``call_log_size`` None keeps the registry's own call log (the in-process served mode
+    shares the activation's, unbounded like any activation's); a number bounds it.
+    """
+
+    def __init__(self, registry: Registry, call_log_size: int | None = None) -> None:
+        self.registry = registry
+        self.call_log_size = call_log_size
+        if call_log_size is not None:
+            registry.calls = CallRing(call_log_size)
+
+    @classmethod
+    def fresh(cls, settings: Settings, call_log_size: int | None) -> Backend:
+        return cls(Registry(settings), call_log_size)
+
+    def reset(self) -> None:
+        """Fresh state in the same registry object: the handle and the hook that hold it
+        (in-process served mode) see the reset too. Its lock stays: it may be held."""
+        registry = self.registry
+        fresh = Registry(registry.settings)
+        if self.call_log_size is not None:
+            fresh.calls = CallRing(self.call_log_size)
+        with registry.lock:
+            for name, value in vars(fresh).items():
+                if name != "lock":
+                    setattr(registry, name, value)
+
+
+class ControlError(Exception):
+    """A control-plane request that cannot be served: answered with ``status``."""
+
+    def __init__(self, status: int, code: str, message: str, allow: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.allow = allow  # the Allow header of a 405
+
+
+def control(backend: Backend, method: str, path: str, body: bytes) -> tuple[int, Any]:
+    """Serve one control-plane request: (status, JSON-able answer), or raise ControlError."""
+    routes = {
+        "reset": {"POST": _reset},
+        "calls": {"GET": _calls},
+        "faults": {"GET": _faults, "POST": _inject},
+        "state": {"GET": _state},
+    }
+    methods = routes.get(path.removeprefix(PREFIX))
+    if methods is None:
+        raise ControlError(404, "NotFound", f"No control endpoint at {path!r}; see the README")
+    handler = methods.get(method)
+    if handler is None:
+        allow = ", ".join(methods)
+        raise ControlError(405, "MethodNotAllowed", f"{path} accepts {allow}, not {method}", allow)
+    return handler(backend, body)
+
+
+def _reset(backend: Backend, body: bytes) -> tuple[int, Any]:
+    backend.reset()
+    return 200, {"reset": True}
+
+
+def _calls(backend: Backend, body: bytes) -> tuple[int, Any]:
+    registry = backend.registry
+    with registry.lock:
+        calls = [dataclasses.asdict(call) for call in registry.calls]
+    return 200, {"calls": calls, "size": backend.call_log_size}
+
+
+def _fault_json(fault: Fault) -> dict[str, Any]:
+    return {
+        "code": fault.code,
+        "operation": fault.operation,
+        "times": fault.remaining,
+        "message": fault.message,
+        "status": fault.status,
+    }
+
+
+def _faults(backend: Backend, body: bytes) -> tuple[int, Any]:
+    with backend.registry.lock:
+        return 200, {"faults": [_fault_json(fault) for fault in backend.registry.faults]}
+
+
+def _inject(backend: Backend, body: bytes) -> tuple[int, Any]:
+    request = _json_object(body)
+    unknown = sorted(set(request) - _FAULT_MEMBERS)
+    if unknown:
+        members = sorted(_FAULT_MEMBERS)
+        raise ControlError(400, "InvalidRequest", f"unknown {unknown}; a fault has {members}")
+    code = request.get("code")
+    if not isinstance(code, str) or not code:
+        raise ControlError(400, "InvalidRequest", "code must be a non-empty string")
+    operation, message = request.get("operation"), request.get("message")
+    for name, value in (("operation", operation), ("message", message)):
+        if value is not None and not isinstance(value, str):
+            raise ControlError(400, "InvalidRequest", f"{name} must be a string or null")
+    status = request.get("status")
+    if status is not None and (
+        not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599
+    ):
+        raise ControlError(400, "InvalidRequest", f"status must be 400-599, got {status!r}")
+    try:
+        fault = Fault.make(code, operation, request.get("times", 1), message, status)
+    except ValueError as error:
+        raise ControlError(400, "InvalidRequest", str(error)) from None
+    with backend.registry.lock:
+        backend.registry.faults.append(fault)
+    return 201, {"fault": _fault_json(fault)}
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body) if body else None
+    except (ValueError, RecursionError):
+        raise ControlError(400, "InvalidRequest", "the body is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise ControlError(400, "InvalidRequest", "the body must be a JSON object")
+    return parsed
+
+
+def _state(backend: Backend, body: bytes) -> tuple[int, Any]:
+    from .. import _views
+
+    registry = backend.registry
+    repositories = _views.repositories(registry)
+    return 200, {
+        "registryId": registry.account_id,
+        "registryAlias": registry.alias,
+        "repositories": [_plain(view) for view in repositories.values()],
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A view as JSON: dataclasses and mappings as objects, times in ISO 8601."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value

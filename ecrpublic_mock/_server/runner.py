@@ -1,0 +1,251 @@
+"""uvicorn, started and stopped: in the foreground (``serve``) or in a background thread.
+
+The only module that imports uvicorn; it is imported only to serve.
+
+uvicorn's h11 protocol is used with one addition, a deadline for the request head.
+uvicorn closes a connection that stays idle ``timeout_keep_alive`` seconds after a
+response, but arms no timer on a new connection and cancels its timer at the first byte
+of the next request: a client that connects and sends nothing, or half of its headers,
+would hold its connection (and a place in the server's shutdown) forever. Here the head
+must arrive whole within ``request_timeout`` seconds of the connection or of its first
+byte: a half-sent head is then answered 408, an empty connection closed. The body has its
+own inactivity deadline in the app (``MockApp._body``). Malformed framing (two
+Content-Length values, bad chunking, bytes that are no HTTP such as a TLS ClientHello) is
+refused by h11; uvicorn answers it with a 400 status line, which this protocol sends with
+a JSON error body like every other error of the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import signal
+import socket
+import threading
+from typing import TYPE_CHECKING
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .app import MockApp, error_body
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType, TracebackType
+
+    from typing_extensions import Self
+
+    from .control import Backend
+
+DEFAULT_REQUEST_TIMEOUT = 10.0
+# AWS leaves its idle timeout undocumented for this API; 60 s is the default idle timeout
+# AWS documents for its load balancers, longer than SDK connection pools wait to reuse.
+KEEP_ALIVE_TIMEOUT = 60
+# How long stopping waits for requests in flight before it cancels them.
+SHUTDOWN_TIMEOUT = 5
+BACKLOG = 2048
+
+
+class _Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for the request head (module docstring)."""
+
+    head_timeout = DEFAULT_REQUEST_TIMEOUT
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE:
+            if self._head_timer is None:  # the first byte of a head after keep-alive
+                self._arm_head_timer()
+        else:
+            self._cancel_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def _arm_head_timer(self) -> None:
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+            return
+        if self.conn.trailing_data[0]:
+            message = f"The request head did not arrive whole within {self.head_timeout:g} s"
+            self._send_error(408, "RequestTimeout", message)
+        else:  # nothing was asked: nobody waits for an answer
+            self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        self._send_error(400, "SerializationException", f"{msg} (malformed HTTP/1.1 framing)")
+
+    def _send_error(self, status: int, code: str, message: str) -> None:
+        data = error_body(code, message)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode()),
+            (b"connection", b"close"),
+        ]
+        try:
+            for event in (
+                h11.Response(status_code=status, headers=headers),
+                h11.Data(data=data),
+                h11.EndOfMessage(),
+            ):
+                self.transport.write(self.conn.send(event))
+        except h11.LocalProtocolError:  # pragma: no cover - a response is already under way
+            pass
+        self.transport.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server; signals are the caller's (uvicorn re-raises those it caught)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _config(backend: Backend, request_timeout: float) -> uvicorn.Config:
+    class Protocol(_Protocol):
+        head_timeout = request_timeout
+
+    return uvicorn.Config(
+        MockApp(backend, request_timeout),
+        http=Protocol,
+        ws="none",
+        lifespan="off",
+        interface="asgi3",
+        loop="asyncio",
+        access_log=False,
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+        backlog=BACKLOG,
+        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
+        timeout_graceful_shutdown=SHUTDOWN_TIMEOUT,
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on an IP literal (IPv4 or IPv6); port 0 picks a free port."""
+    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=BACKLOG)
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(sock: socket.socket, backend: Backend, request_timeout: float) -> int:
+    """Serve ``sock`` until SIGINT or SIGTERM; the first stdout line gives the URL."""
+    server = _Server(_config(backend, request_timeout))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.should_exit = True
+
+    # SIGINT too: a shell starts background jobs with it ignored, and Python keeps that.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    print(f"ecrpublic_mock serving on {url_of(sock)}", flush=True)
+    asyncio.run(server.serve(sockets=[sock]))
+    return 0
+
+
+class BackgroundServer:
+    """A backend served on a loopback port from a thread of this process.
+
+    ``start()`` returns once the port accepts connections; ``stop()`` returns once the
+    thread has ended and the port is closed. A context manager doing both.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    ) -> None:
+        self.backend = backend
+        self._address = (host, port)
+        self._request_timeout = request_timeout
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self.url = ""
+
+    def start(self) -> Self:
+        if self._thread is not None:
+            raise RuntimeError("this server is already started")
+        sock = bind(*self._address)
+        self._socket, self.url = sock, url_of(sock)
+        server = self._server = _Server(_config(self.backend, self._request_timeout))
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def run() -> None:
+            task = asyncio.ensure_future(server.serve(sockets=[sock]))
+            while not (server.started or task.done()):
+                await asyncio.sleep(0.001)
+            ready.set()
+            await task
+
+        def main() -> None:
+            try:
+                asyncio.run(run())
+            except BaseException as error:  # pragma: no cover - reported by start()
+                failure.append(error)
+            finally:
+                ready.set()
+
+        self._thread = threading.Thread(target=main, name=f"ecrpublic_mock {self.url}", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if not server.started:  # pragma: no cover - uvicorn failed to start
+            self.stop()
+            raise RuntimeError(f"the server did not start: {failure!r}")
+        return self
+
+    @property
+    def port(self) -> int:
+        assert self._socket is not None, "not started"
+        port: int = self._socket.getsockname()[1]
+        return port
+
+    def stop(self) -> None:
+        """Stop serving, wait for the thread, free the port (idempotent)."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join()
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "serving" if self._thread is not None else "stopped"
+        return f"<{type(self).__name__} {self.url or 'unbound'} {state}>"
