@@ -6,6 +6,9 @@ serve`` is driven as a subprocess, by boto3 and by the ``aws`` executable. Every
 goes to 127.0.0.1.
 """
 
+import asyncio
+import base64
+import dataclasses
 import hashlib
 import http.client
 import json
@@ -13,15 +16,17 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 
 import boto3
 import pytest
 from _manifests import DOCKER_MANIFEST, build_image, put
 from botocore.config import Config
 
-from ecrpublic_mock import _operations, _server, mock_ecr_public
+from ecrpublic_mock import _faults, _operations, _server, mock_ecr_public
 from ecrpublic_mock.__main__ import main
 from ecrpublic_mock._server import runner
 from ecrpublic_mock._server.control import Backend
@@ -399,3 +404,638 @@ def test_aws_cli_against_the_served_mock(served):
     assert code != 0
     assert "(RepositoryAlreadyExistsException)" in err
     stop(process, signal.SIGINT)
+
+
+# -- the wire, against everything a client can get wrong ---------------------------------
+
+
+@pytest.fixture
+def quick():
+    """A server whose clients may stall only half a second before they are answered."""
+    backend = Backend.fresh(Settings(), 1000)
+    with runner.BackgroundServer(backend, request_timeout=0.5) as srv:
+        yield srv
+
+
+def raw(srv, timeout=10):
+    sock = socket.create_connection(address(srv), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def read_responses(sock, count):
+    """``count`` HTTP/1.1 answers from ``sock``: (status, headers, body, status line) each,
+    every body read per its Content-Length."""
+    data, answers = b"", []
+    while len(answers) < count:
+        if b"\r\n\r\n" in data:
+            head, _, rest = data.partition(b"\r\n\r\n")
+            status_line, *lines = head.decode("latin-1").split("\r\n")
+            headers = {n.lower(): v.strip() for n, _, v in (h.partition(":") for h in lines)}
+            length = int(headers["content-length"])
+            if len(rest) >= length:
+                answers.append((int(status_line.split()[1]), headers, rest[:length], status_line))
+                data = rest[length:]
+                continue
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed before a whole answer: {data!r}"
+        data += chunk
+    assert data == b"", data
+    return answers
+
+
+def read_response(sock):
+    return read_responses(sock, 1)[0]
+
+
+def closed(sock):
+    """The server closed ``sock`` (EOF, or a reset) without sending anything more."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def request(target="DescribeRegistries", body=b"{}", extra=""):
+    return (
+        f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET}{target}\r\n"
+        f"Content-Type: application/x-amz-json-1.1\r\n{extra}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+def still_serves(srv):
+    status, body = post(srv.url, TARGET + "DescribeRegistries")
+    assert status == 200
+    assert body["registries"][0]["registryId"] == "123456789012"
+
+
+def test_keep_alive_answers_every_request_on_one_connection_with_nodelay(server):
+    """Answers go out at once (TCP_NODELAY on the server's side: no Nagle stall), and one
+    connection carries request after request."""
+    with raw(server) as sock:
+        for _ in range(5):
+            sock.sendall(request())
+            status, _, body, _ = read_response(sock)
+            assert status == 200
+            assert json.loads(body)["registries"]
+        (connection,) = server._server.server_state.connections
+        accepted = connection.transport.get_extra_info("socket")
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_a_kept_alive_boto3_client_reuses_its_connection(server):
+    remote = client_of(server.url)
+    for n in range(20):
+        remote.create_repository(repositoryName=f"r{n}")
+    assert len(remote.describe_repositories()["repositories"]) == 20
+    # Every call went over the one pooled connection: the server has seen only it.
+    assert len(server._server.server_state.connections) == 1
+
+
+def test_two_requests_pipelined_are_both_answered(server):
+    with raw(server) as sock:
+        sock.sendall(request() + request("DescribeRepositories"))
+        first, second = read_responses(sock, 2)
+        assert json.loads(first[2])["registries"]
+        assert json.loads(second[2]) == {"repositories": []}
+
+
+def test_a_chunked_body_is_read(server):
+    body = b'{"repositoryName": "chunked"}'
+    head = request("CreateRepository").split(b"Content-Length")[0]
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:7], body[7:]))
+    with raw(server) as sock:
+        sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n")
+        status, _, answer_body, _ = read_response(sock)
+    assert status == 200, answer_body
+    assert json.loads(answer_body)["repository"]["repositoryName"] == "chunked"
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(server):
+    with raw(server) as sock:
+        huge = b"Content-Length: %d" % 10**12
+        sock.sendall(request(body=b"").replace(b"Content-Length: 0", huge))
+        status, headers, body, _ = read_response(sock)
+        assert (status, json.loads(body)["__type"]) == (413, "PayloadTooLarge")
+        assert headers["connection"] == "close"
+        assert closed(sock)
+    still_serves(server)
+
+
+def test_a_chunked_body_over_the_limit_is_413(server):
+    limit = _server.app.max_body_size()
+    head = request("UploadLayerPart").split(b"Content-Length")[0]
+    part = b"x" * (1024 * 1024)
+    with raw(server, timeout=30) as sock:
+        sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+        sent = 0
+        while sent <= limit:
+            sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+            sent += len(part)
+        status, _, body, _ = read_response(sock)
+    assert (status, json.loads(body)["__type"]) == (413, "PayloadTooLarge")
+    still_serves(server)
+
+
+def test_the_limit_is_the_models_largest_request():
+    """UploadLayerPart's blob, at the model's maximum, in base64, fits; its envelope too."""
+    from ecrpublic_mock._model import operation_model
+
+    blob = operation_model("UploadLayerPart").input_shape.members["layerPartBlob"]
+    largest = len(base64.b64encode(b"\0" * blob.metadata["max"]))
+    assert largest < _server.app.max_body_size() <= largest + 64 * 1024
+
+
+def test_a_body_at_the_limit_is_read_and_answered(server):
+    """Not refused for its size: the service answers it (it is no JSON)."""
+    body = b"x" * _server.app.max_body_size()
+    assert post(server.url, TARGET + "UploadLayerPart", body=body)[1]["__type"] == (
+        "SerializationException"
+    )
+
+
+def test_two_different_content_lengths_are_400(server):
+    with raw(server) as sock:
+        sock.sendall(request(body=b"{}", extra="Content-Length: 3\r\n"))
+        status, headers, body, _ = read_response(sock)
+        assert status == 400
+        assert json.loads(body)["__type"] == "SerializationException"
+        assert headers["connection"] == "close"
+        assert closed(sock)
+    still_serves(server)
+
+
+def test_bad_chunking_is_400(server):
+    head = request().split(b"Content-Length")[0]
+    with raw(server) as sock:
+        sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+        status, headers, _, _ = read_response(sock)
+        assert (status, headers["connection"]) == (400, "close")
+        assert closed(sock)
+    still_serves(server)
+
+
+def client_hello():
+    """The first flight of a real TLS client: its ClientHello record."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.do_handshake()
+    return outgoing.read(), tls, incoming
+
+
+def test_a_tls_client_hello_gets_a_plain_http_400(server):
+    """A Go client falls back to plain HTTP only when its hello is answered this way."""
+    hello, tls, incoming = client_hello()
+    assert hello[0] == 0x16  # a TLS handshake record
+    with raw(server) as sock:
+        sock.sendall(hello)
+        _, _, body, status_line = read_response(sock)
+        assert status_line == "HTTP/1.1 400 Bad Request"
+        assert json.loads(body)["__type"] == "SerializationException"
+        assert closed(sock)
+    # What the TLS client makes of it: a record that is no TLS (Go: "server gave HTTP
+    # response to HTTPS client", then its fallback to HTTP).
+    incoming.write(status_line.encode() + b"\r\n")
+    with pytest.raises(ssl.SSLError):
+        tls.do_handshake()
+    still_serves(server)
+
+
+def test_a_half_sent_head_is_answered_408_in_bounded_time(quick):
+    with raw(quick) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar")
+        status, headers, body, _ = read_response(sock)
+        assert (status, json.loads(body)["__type"]) == (408, "RequestTimeout")
+        assert headers["connection"] == "close"
+        assert closed(sock)
+    still_serves(quick)
+
+
+def test_a_half_sent_head_after_a_kept_alive_request_is_408(quick):
+    with raw(quick) as sock:
+        sock.sendall(request())
+        assert read_response(sock)[0] == 200
+        sock.sendall(b"POST / HTTP/1.1\r\n")
+        assert read_response(sock)[0] == 408
+        assert closed(sock)
+
+
+def test_a_connection_that_sends_nothing_is_closed(quick):
+    with raw(quick) as sock:
+        assert closed(sock)
+    still_serves(quick)
+
+
+def test_a_short_body_under_a_large_content_length_is_408(quick):
+    with raw(quick) as sock:
+        sock.sendall(request(body=b"{}").replace(b"Content-Length: 2", b"Content-Length: 5000"))
+        status, headers, body, _ = read_response(sock)
+        assert (status, json.loads(body)["__type"]) == (408, "RequestTimeout")
+        assert headers["connection"] == "close"
+        assert closed(sock)
+    still_serves(quick)
+
+
+def test_a_client_gone_mid_body_leaves_the_server_serving(quick):
+    with raw(quick) as sock:
+        sock.sendall(request(body=b"{}").replace(b"Content-Length: 2", b"Content-Length: 5000"))
+    still_serves(quick)
+
+
+def test_unknown_paths_are_404_json(server):
+    connection = http.client.HTTPConnection(*address(server), timeout=10)
+    try:
+        connection.request("POST", "/v2/", body=b"{}")
+        response = connection.getresponse()
+        assert response.status == 404
+        assert json.loads(response.read())["__type"] == "NotFound"
+    finally:
+        connection.close()
+
+
+def test_two_hundred_clients_at_once(served):
+    """200 clients, each 50 requests over one kept-alive connection: every one answered."""
+    process, url = served
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    clients, requests = 200, 50
+
+    async def one_client():
+        reader, writer = await asyncio.open_connection(host, int(port))
+        answered = 0
+        try:
+            for _ in range(requests):
+                writer.write(request())
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                body = await reader.readexactly(length)
+                if head.startswith(b"HTTP/1.1 200 ") and b"registries" in body:
+                    answered += 1
+        finally:
+            writer.close()
+        return answered
+
+    async def everyone():
+        return await asyncio.wait_for(
+            asyncio.gather(*(one_client() for _ in range(clients)), return_exceptions=True), 240
+        )
+
+    results = asyncio.run(everyone())
+    errors = [result for result in results if isinstance(result, BaseException)]
+    assert errors == []
+    assert sum(results) == clients * requests
+    still_serves_url(url)
+    stop(process, signal.SIGTERM)
+
+
+def still_serves_url(url):
+    assert post(url, TARGET + "DescribeRegistries")[0] == 200
+
+
+# -- the control plane --------------------------------------------------------------------
+
+
+def control(srv, method, name, payload=None):
+    connection = http.client.HTTPConnection(*address(srv), timeout=10)
+    try:
+        body = json.dumps(payload).encode() if payload is not None else None
+        connection.request(method, "/_ecrpublic_mock/" + name, body=body)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read()), response.getheader("Allow")
+    finally:
+        connection.close()
+
+
+def test_control_reset_gives_fresh_state(server):
+    remote = client_of(server.url)
+    remote.create_repository(repositoryName="app")
+    control(server, "POST", "faults", {"code": "ServerException"})
+    assert control(server, "POST", "reset")[:2] == (200, {"reset": True})
+    assert remote.describe_repositories()["repositories"] == []
+    assert control(server, "GET", "faults")[1] == {"faults": []}
+    calls = control(server, "GET", "calls")[1]["calls"]
+    assert [call["operation"] for call in calls] == ["DescribeRepositories"]
+    # The bound survives the reset.
+    assert server.backend.registry.calls.size == 1000
+
+
+def test_control_calls_is_the_call_log(server):
+    remote = client_of(server.url)
+    remote.create_repository(repositoryName="app")
+    with pytest.raises(remote.exceptions.RepositoryNotFoundException):
+        remote.describe_repositories(repositoryNames=["nope"])
+    status, body, _ = control(server, "GET", "calls")
+    assert status == 200
+    assert body == {
+        "calls": [
+            {
+                "operation": "CreateRepository",
+                "params": {"repositoryName": "app"},
+                "outcome": "success",
+            },
+            {
+                "operation": "DescribeRepositories",
+                "params": {"repositoryNames": ["nope"]},
+                "outcome": "RepositoryNotFoundException",
+            },
+        ],
+        "size": 1000,
+    }
+
+
+@pytest.mark.parametrize("size", [0, 3])
+def test_the_call_log_keeps_the_last_n_calls(size):
+    with runner.BackgroundServer(Backend.fresh(Settings(), size)) as srv:
+        remote = client_of(srv.url)
+        for n in range(10):
+            remote.create_repository(repositoryName=f"r{n}")
+        calls = control(srv, "GET", "calls")[1]["calls"]
+        kept = [f"r{n}" for n in range(10 - size, 10)]
+        assert [call["params"]["repositoryName"] for call in calls] == kept
+        assert len(srv.backend.registry.calls) == size
+
+
+def test_the_call_ring_only_appends():
+    ring = _server.control.CallRing(2)
+    calls = [_faults.Call("DescribeRegistries", {"n": n}, "success") for n in range(3)]
+    ring.extend(calls)
+    assert ring == calls[1:]
+    with pytest.raises(TypeError, match="append-only"):
+        ring.insert(0, calls[0])
+
+
+def test_control_faults_inject_as_the_handle_does(server):
+    status, body, _ = control(
+        server, "POST", "faults", {"code": "ServerException", "operation": "describe_repositories"}
+    )
+    assert (status, body["fault"]["operation"], body["fault"]["status"]) == (
+        201,
+        "DescribeRepositories",
+        500,
+    )
+    assert control(server, "GET", "faults")[1]["faults"] == [body["fault"]]
+    remote = client_of(server.url)
+    with pytest.raises(remote.exceptions.ServerException):
+        remote.describe_repositories()
+    assert remote.describe_repositories()["repositories"] == []
+    teapot = {"code": "Teapot", "times": 2, "message": "no", "status": 418}
+    control(server, "POST", "faults", teapot)
+    for _ in range(2):
+        code, message, http_status = error_of(remote, lambda c: c.describe_registries())
+        assert (code, message, http_status) == ("Teapot", "no", 418)
+    remote.describe_registries()
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (None, "the body is not valid JSON"),
+        ([], "the body must be a JSON object"),
+        ({"code": "X", "when": 1}, "unknown ['when']"),
+        ({}, "code must be a non-empty string"),
+        ({"code": ""}, "code must be a non-empty string"),
+        ({"code": "X", "operation": 3}, "operation must be a string or null"),
+        ({"code": "X", "message": []}, "message must be a string or null"),
+        ({"code": "X", "status": 200}, "status must be 400-599, got 200"),
+        ({"code": "X", "status": True}, "status must be 400-599, got True"),
+        ({"code": "X", "times": 0}, "times must be a positive int, got 0"),
+        ({"code": "X", "operation": "Nope"}, "'Nope' is not an ecr-public operation"),
+    ],
+)
+def test_control_faults_refuse_bad_input(server, payload, message):
+    connection = http.client.HTTPConnection(*address(server), timeout=10)
+    try:
+        body = b"{nope" if payload is None else json.dumps(payload).encode()
+        connection.request("POST", "/_ecrpublic_mock/faults", body=body)
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 400
+    assert answer["__type"] == "InvalidRequest"
+    assert message in answer["message"]
+    assert control(server, "GET", "faults")[1] == {"faults": []}
+
+
+def test_control_state_is_a_snapshot(server):
+    remote = client_of(server.url)
+    remote.create_repository(repositoryName="app")
+    digest, manifest = push(remote, "app", "v1")
+    status, state, _ = control(server, "GET", "state")
+    assert status == 200
+    assert (state["registryId"], len(state["registryAlias"])) == ("123456789012", 8)
+    (repo,) = state["repositories"]
+    assert repo["name"] == "app"
+    assert repo["tags"] == {"v1": digest}
+    assert repo["images"][digest]["manifest"] == manifest
+    assert repo["images"][digest]["tags"] == ["v1"]
+    assert repo["images"][digest]["pushed_at"].endswith("+00:00")
+    assert len(repo["layers"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "status", "allow"),
+    [
+        ("GET", "reset", 405, "POST"),
+        ("DELETE", "faults", 405, "GET, POST"),
+        ("POST", "state", 405, "GET"),
+        ("GET", "nope", 404, None),
+    ],
+)
+def test_control_refuses_unknown_paths_and_methods(server, method, name, status, allow):
+    answered, body, allowed = control(server, method, name)
+    assert (answered, allowed) == (status, allow)
+    assert body["__type"] == ("MethodNotAllowed" if status == 405 else "NotFound")
+
+
+# -- the serve subcommand's flags ---------------------------------------------------------
+
+
+def run_serve(*argv, timeout=30):
+    return subprocess.run(
+        [sys.executable, "-m", "ecrpublic_mock", "serve", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--port", "99999"], "argument --port: '99999' is not a port number (0-65535)"),
+        (["--port", "x"], "argument --port: 'x' is not an integer"),
+        (["--host", "[::1]"], "argument --host: '[::1]' is not an IPv4 or IPv6 address"),
+        (["--host", "localhost"], "is not an IPv4 or IPv6 address"),
+        (["--call-log-size", "-1"], "argument --call-log-size: '-1' is negative"),
+        (["--request-timeout", "0"], "'0' is not a positive number of seconds"),
+        (["--request-timeout", "soon"], "'soon' is not a positive number of seconds"),
+        (["--max-repositories", "many"], "argument --max-repositories: 'many' is not an integer"),
+    ],
+)
+def test_a_bad_flag_is_one_line_of_usage_error(argv, message):
+    done = run_serve(*argv)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("python -m ecrpublic_mock serve: error: ")
+    assert message in line
+
+
+def test_a_port_in_use_is_a_usage_error():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        done = run_serve("--port", str(taken.getsockname()[1]))
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert "cannot listen on 127.0.0.1 port" in line
+    assert "Address already in use" in line
+
+
+@pytest.mark.parametrize(
+    "field", [f for f in dataclasses.fields(Settings) if f.type == "int"], ids=lambda f: f.name
+)
+def test_every_int_setting_has_a_flag_with_the_mocks_checks(field, capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["serve", "--" + field.name.replace("_", "-"), "-5"])
+    assert excinfo.value.code == 2
+    assert f"{field.name} must be a positive int, got -5" in capsys.readouterr().err
+
+
+def serve_process(*argv):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecrpublic_mock", "serve", "--port", "0", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return process, process.stdout.readline()
+
+
+def ipv6_loopback():
+    try:
+        with socket.create_server(("::1", 0), family=socket.AF_INET6):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback on this machine")
+def test_serve_on_ipv6_loopback():
+    process, line = serve_process("--host", "::1")
+    try:
+        assert line.startswith("ecrpublic_mock serving on http://[::1]:"), process.stderr.read()
+        url = line.removeprefix("ecrpublic_mock serving on ").strip()
+        remote = client_of(url)
+        remote.create_repository(repositoryName="six")
+        assert remote.describe_repositories()["repositories"][0]["repositoryName"] == "six"
+        stop(process, signal.SIGINT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_a_host_beyond_loopback_is_warned_about():
+    process, line = serve_process("--host", "0.0.0.0")
+    try:
+        assert line.startswith("ecrpublic_mock serving on http://0.0.0.0:")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+        (warning,) = process.stderr.read().splitlines()
+        assert warning.startswith("warning: serving on 0.0.0.0, beyond this machine")
+        assert "no authentication" in warning
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        process.stdout.close()
+        process.stderr.close()
+
+
+def without_uvicorn(monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    monkeypatch.delitem(sys.modules, "ecrpublic_mock._server.runner", raising=False)
+    monkeypatch.delattr(_server, "runner", raising=False)
+
+
+def test_serve_without_uvicorn_is_a_usage_error(monkeypatch, capsys):
+    without_uvicorn(monkeypatch)
+    with pytest.raises(SystemExit) as excinfo:
+        main(["serve"])
+    assert excinfo.value.code == 2
+    assert "pip install 'ecrpublic-mock[server]'" in capsys.readouterr().err
+
+
+def test_nothing_imports_uvicorn_unless_serving():
+    code = (
+        "import sys, boto3, ecrpublic_mock, pytest_ecrpublic_mock, ecrpublic_mock.__main__\n"
+        "from ecrpublic_mock import mock_ecr_public\n"
+        "with mock_ecr_public():\n"
+        "    boto3.client('ecr-public', region_name='us-east-1').describe_registries()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('uvicorn', 'h11')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+# -- in-process served mode ---------------------------------------------------------------
+
+
+def test_served_mode_shares_the_activations_state():
+    before = set(threading.enumerate())
+    with mock_ecr_public() as ecr, ecr.serve() as srv:
+        assert srv.url == f"http://127.0.0.1:{srv.port}"
+        assert repr(srv) == f"<BackgroundServer {srv.url} serving>"
+        boto3.client("ecr-public", region_name="us-east-1").create_repository(repositoryName="app")
+        # Over HTTP, the activation's own repository; and what HTTP creates, the handle sees.
+        _, body = post(srv.url, TARGET + "DescribeRepositories")
+        assert [r["repositoryName"] for r in body["repositories"]] == ["app"]
+        post(srv.url, TARGET + "CreateRepository", body=b'{"repositoryName": "other"}')
+        assert list(ecr.repositories) == ["app", "other"]
+        # A reset over the control plane resets the activation.
+        assert control(srv, "POST", "reset")[0] == 200
+        assert list(ecr.repositories) == []
+        assert [call.operation for call in ecr.calls] == []
+        port = srv.port
+    assert repr(srv) == f"<BackgroundServer {srv.url} stopped>"
+    assert set(threading.enumerate()) == before
+    # The port is free again.
+    socket.create_server(("127.0.0.1", port)).close()
+    srv.stop()  # idempotent
+
+
+def test_served_mode_needs_an_active_mock():
+    with pytest.raises(RuntimeError, match="needs an active mock"):
+        mock_ecr_public().serve()
+
+
+def test_served_mode_without_uvicorn_says_what_to_install(monkeypatch):
+    without_uvicorn(monkeypatch)
+    with mock_ecr_public() as ecr, pytest.raises(ImportError, match=r"ecrpublic-mock\[server\]"):
+        ecr.serve()
+
+
+def test_a_background_server_starts_once():
+    with (
+        runner.BackgroundServer(Backend.fresh(Settings(), 0)) as srv,
+        pytest.raises(RuntimeError, match="already started"),
+    ):
+        srv.start()
+    assert repr(runner.BackgroundServer(Backend.fresh(Settings(), 0))).endswith("unbound stopped>")
+
+
+def test_served_mode_for_the_aws_cli(tmp_path):
+    with mock_ecr_public() as ecr, ecr.serve() as srv:
+        code, _, err = aws(srv.url, "create-repository", "--repository-name", "cli")
+        assert code == 0, err
+        assert list(ecr.repositories) == ["cli"]
+        code, _, err = aws(srv.url, "describe-repositories", "--repository-names", "nope")
+        assert code != 0
+        assert "(RepositoryNotFoundException)" in err
