@@ -364,3 +364,48 @@ def test_marked(ecr_public, n):
     )
     result.assert_outcomes(passed=12)
     result.stdout.fnmatch_lines(["*2 workers*"])
+
+
+def test_ecr_public_server_serves_the_tests_mock_over_http(pytester):
+    """``ecr_public_server``: the test's own mock on a loopback URL, stopped afterwards."""
+    make_tests(
+        pytester,
+        """
+import json
+import threading
+import urllib.request
+
+TARGET = "SpencerFrontendService."
+THREADS = []
+
+
+def post(url, operation, body=b"{}"):
+    request = urllib.request.Request(
+        url, data=body, headers={"X-Amz-Target": TARGET + operation}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_served(ecr_public_server, ecr_public, ecr_public_client):
+    THREADS.append(threading.active_count())
+    assert ecr_public_server.url.startswith("http://127.0.0.1:")
+    ecr_public_client.create_repository(repositoryName="app")
+    answer = post(ecr_public_server.url, "DescribeRepositories")
+    assert [r["repositoryName"] for r in answer["repositories"]] == ["app"]
+    post(ecr_public_server.url, "CreateRepository", b'{"repositoryName": "web"}')
+    assert names(ecr_public_client) == ["app", "web"]
+    assert list(ecr_public.repositories) == ["app", "web"]
+
+
+def test_fresh_each_time(ecr_public_server):
+    answer = post(ecr_public_server.url, "DescribeRepositories")
+    assert answer["repositories"] == []
+
+
+def test_no_server_thread_left():
+    # The two tests above each had one server thread more than this one has.
+    assert threading.active_count() < THREADS[0]
+""",
+    )
+    run(pytester).assert_outcomes(passed=3)

@@ -1,0 +1,83 @@
+"""The AWS SDK for JavaScript v3 (``@aws-sdk/client-ecr-public``) against the served mock.
+
+``tests/js/all_operations.mjs`` runs every operation of the model once against
+``python -m ecrpublic_mock serve``, then every modeled error of every operation (injected
+through the control plane where a scenario cannot reach it), and checks each is caught as
+its own class (``instanceof RepositoryNotFoundException``). The SDK is installed by
+``npm ci`` in ``tests/js`` (``.ci/run`` does it); without node or the SDK the test is
+skipped, unless ``ECRPUBLIC_MOCK_REQUIRE_JS=1`` (set by CI) makes that a failure.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecrpublic_mock._model import service_model
+
+JS = Path(__file__).parent / "js"
+
+
+def node():
+    executable = shutil.which("node")
+    missing = None
+    if executable is None:
+        missing = "node is not installed"
+    elif not (JS / "node_modules" / "@aws-sdk" / "client-ecr-public").is_dir():
+        missing = "the JavaScript SDK is not installed: run `npm ci` in tests/js"
+    if missing is not None:
+        if os.environ.get("ECRPUBLIC_MOCK_REQUIRE_JS") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return executable
+
+
+@pytest.fixture
+def served_url():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecrpublic_mock", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("ecrpublic_mock serving on http://127.0.0.1:"), line
+        yield line.removeprefix("ecrpublic_mock serving on ").strip()
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_every_operation_and_modeled_error_from_javascript(served_url, tmp_path):
+    executable = node()
+    model = service_model()
+    operations = {
+        name: [error.name for error in model.operation_model(name).error_shapes]
+        for name in model.operation_names
+    }
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"operations": operations}))
+    done = subprocess.run(
+        [executable, str(JS / "all_operations.mjs"), served_url, str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=JS,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["failures"] == []
+    assert result["succeeded"] == sorted(model.operation_names)
+    caught = {(operation, code) for operation, code, *_ in result["caught"]}
+    assert caught >= {(op, code) for op, codes in operations.items() for code in codes}
+    statuses = {code: status for _, code, status, _ in result["caught"]}
+    assert statuses["ServerException"] == 500
+    assert statuses["RepositoryNotFoundException"] == 400
