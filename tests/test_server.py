@@ -292,12 +292,13 @@ def test_serve_options_reach_the_settings(monkeypatch):
     monkeypatch.setattr(runner, "serve", lambda *args: seen.append(args) or 0)
     argv = ["serve", "--port", "0", "--account-id", "111122223333"]
     argv += ["--image-tag-mutability", "IMMUTABLE", "--max-repositories", "5"]
+    argv += ["--call-log-size", "7", "--request-timeout", "2.5"]
     assert main(argv) == 0
     ((sock, backend, timeout),) = seen
     sock.close()
     assert sock.family == socket.AF_INET
-    assert timeout == 10
-    assert backend.registry.calls.size == 1000
+    assert timeout == 2.5
+    assert backend.registry.calls.size == 7
     assert backend.registry.settings == Settings(
         account_id="111122223333", image_tag_mutability="IMMUTABLE", max_repositories=5
     )
@@ -1020,6 +1021,18 @@ def test_served_mode_without_uvicorn_says_what_to_install(monkeypatch):
     without_uvicorn(monkeypatch)
     with mock_ecr_public() as ecr, pytest.raises(ImportError, match=r"ecrpublic-mock\[server\]"):
         ecr.serve()
+
+
+def test_the_app_serves_http_only():
+    """uvicorn runs it with lifespan off and no websockets; any other scope is ignored."""
+    app = _server.app.MockApp(Backend.fresh(Settings(), 0), 1.0)
+    assert asyncio.run(app({"type": "lifespan"}, None, None)) is None
+
+
+def test_stopping_a_server_never_started_does_nothing():
+    srv = runner.BackgroundServer(Backend.fresh(Settings(), 0))
+    srv.stop()
+    assert repr(srv).endswith("unbound stopped>")
 
 
 def test_a_background_server_starts_once():
