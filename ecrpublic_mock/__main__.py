@@ -17,7 +17,7 @@ DEFAULT_REQUEST_TIMEOUT = 10.0
 
 
 class _Parser(argparse.ArgumentParser):
-    """A usage error is one line on stderr (the usage itself is long: see --help)."""
+    """A subcommand's usage error is one line on stderr (serve's usage is long: --help)."""
 
     def error(self, message: str) -> typing.NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
@@ -79,8 +79,8 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m ecrpublic_mock")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="python -m ecrpublic_mock")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("demo", help="run an in-process scenario against the mock")
     serve = commands.add_parser(
         "serve",
