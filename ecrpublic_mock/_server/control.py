@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from .._settings import Settings
 
 PREFIX = "/_ecrpublic_mock/"
-DEFAULT_CALL_LOG_SIZE = 1000
 _FAULT_MEMBERS = frozenset({"code", "operation", "times", "message", "status"})
 
 
