@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import uuid
 from typing import TYPE_CHECKING
@@ -24,12 +23,18 @@ def store_catalog(repo: Repository, catalog: Params) -> None:
         for key in _TEXT_FIELDS
         if (value := catalog.get(key)) is not None
     }
-    logo = catalog.get("logoImageBlob")
+    logo: bytes | None = catalog.get("logoImageBlob")  # decoded by the API layer
     if logo:
-        digest = hashlib.sha256(base64.b64decode(logo)).hexdigest()
-        folder = uuid.uuid5(uuid.NAMESPACE_URL, repo.arn)
-        stored["logoUrl"] = f"{_LOGO_HOST}/{folder}/{uuid.uuid5(folder, digest)}.png"
+        folder = _stable_uuid4(repo.arn.encode())
+        image = _stable_uuid4(folder.bytes + hashlib.sha256(logo).digest())
+        stored["logoUrl"] = f"{_LOGO_HOST}/{folder}/{image}.png"
     repo.catalog = stored
+
+
+def _stable_uuid4(seed: bytes) -> uuid.UUID:
+    """A version-4 UUID, as every logo URL in the AWS CLI's examples has, derived from
+    ``seed`` so that URLs are the same from run to run."""
+    return uuid.UUID(bytes=hashlib.sha256(seed).digest()[:16], version=4)
 
 
 def catalog_output(repo: Repository) -> Params:

@@ -58,15 +58,52 @@ def _check_principal(principal: Any) -> None:
         _strings(value)
 
 
-def _statements(text: str) -> list[dict[str, Any]]:
-    """The statements of a structurally valid IAM resource policy; else _Invalid."""
+class _Number:
+    """A JSON number as the caller wrote it: AWS leaves its rendering of numbers
+    undocumented; the mock chooses to keep their text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _no_constant(name: str) -> Any:
+    raise _Invalid  # NaN and Infinity are no JSON
+
+
+def _parse(text: str) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text, parse_int=_Number, parse_float=_Number, parse_constant=_no_constant
+        )
     except (ValueError, RecursionError):  # deeply nested arrays exhaust the parser
         raise _Invalid from None
-    if not isinstance(document, dict) or not set(document) <= _TOP_KEYS:
+    if not isinstance(document, dict):
+        raise _Invalid
+    return document
+
+
+def _condition(condition: Any) -> None:
+    """``{operator: {key: value or [values]}}``, values scalars (IAM's condition block)."""
+    if not isinstance(condition, dict):
+        raise _Invalid
+    for block in condition.values():
+        if not isinstance(block, dict):
+            raise _Invalid
+        for value in block.values():
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, (str, bool, _Number)):
+                    raise _Invalid
+
+
+def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements of a structurally valid IAM resource policy; else _Invalid."""
+    if not set(document) <= _TOP_KEYS:
         raise _Invalid
     if "Version" in document and document["Version"] not in _VERSIONS:
+        raise _Invalid
+    if "Id" in document and not isinstance(document["Id"], str):
         raise _Invalid
     statements = document.get("Statement")
     if isinstance(statements, dict):
@@ -84,9 +121,44 @@ def _statements(text: str) -> list[dict[str, Any]]:
             raise _Invalid
         _check_principal(principals[0])
         _strings(actions[0], _ACTION)
-        if "Condition" in statement and not isinstance(statement["Condition"], dict):
+        for key in ("Resource", "NotResource"):
+            if key in statement:
+                _strings(statement[key])
+        if "Sid" in statement and not isinstance(statement["Sid"], str):
             raise _Invalid
+        if "Condition" in statement:
+            _condition(statement["Condition"])
     return statements
+
+
+def render(value: Any, level: int = 0) -> str:
+    """``value`` laid out as AWS answers a stored policy (AWS CLI ``get-repository-policy``
+    example; docs/aws-behaviour.md, section "Renderings").
+
+    That is the layout of Jackson's DefaultPrettyPrinter: an object's members one per line,
+    indented two spaces per level of object nesting, ``"key" : value``; arrays on one line,
+    ``[ a, b ]``, adding no nesting; ``{ }`` and ``[ ]`` when empty; strings escaped as
+    JSON, non-ASCII characters as they are.
+    """
+    if isinstance(value, dict):
+        if not value:
+            return "{ }"
+        inner = "\n" + "  " * (level + 1)
+        members = (f"{_string(key)} : {render(item, level + 1)}" for key, item in value.items())
+        return "{" + inner + ("," + inner).join(members) + "\n" + "  " * level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[ ]"
+        return "[ " + ", ".join(render(item, level) for item in value) + " ]"
+    if isinstance(value, _Number):
+        return value.text
+    if isinstance(value, str):
+        return _string(value)
+    return json.dumps(value)  # true, false, null
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _covers(pattern: str, action: str = _SET_POLICY) -> bool:
@@ -121,9 +193,9 @@ def _policy_output(repo: Repository, text: str) -> Params:
 @operation("SetRepositoryPolicy")
 def set_repository_policy(registry: Registry, params: Params) -> Params:
     repo = repository(registry, "SetRepositoryPolicy", params)
-    text = params["policyText"]
     try:
-        statements = _statements(text)
+        document = _parse(params["policyText"])
+        statements = _statements(document)
     except _Invalid:
         # Real ECR's one message for every malformed policy.
         raise invalid_parameter("PolicyText", "Invalid repository policy provided") from None
@@ -133,8 +205,9 @@ def set_repository_policy(registry: Registry, params: Params) -> Params:
             "The policy would prevent setting another policy in the future; "
             "set force to true to set it anyway",
         )
-    repo.policy = text
-    return _policy_output(repo, text)
+    # AWS answers, and later returns, its own rendering of the document it stored.
+    repo.policy = render(document)
+    return _policy_output(repo, repo.policy)
 
 
 def _policy(repo: Repository) -> str:

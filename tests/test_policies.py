@@ -67,8 +67,34 @@ def allow(**extra):
 VALID_POLICY = policy(allow())
 
 
+def rendered(text):
+    """How the service answers a stored policy (AWS CLI ``get-repository-policy`` example;
+    docs/aws-behaviour.md, section "Renderings"): Jackson's default pretty printer, objects
+    one member a line indented two spaces a level, arrays on one line; None stays None."""
+    if text is None:
+        return None
+
+    def out(value, indent):
+        if isinstance(value, dict) and value:
+            pad = "\n" + "  " * (indent + 1)
+            items = [
+                json.dumps(k, ensure_ascii=False) + " : " + out(v, indent + 1)
+                for k, v in value.items()
+            ]
+            return "{" + pad + ("," + pad).join(items) + "\n" + "  " * indent + "}"
+        if isinstance(value, list) and value:
+            return "[ " + ", ".join(out(v, indent) for v in value) + " ]"
+        if value == {}:
+            return "{ }"
+        if value == []:
+            return "[ ]"
+        return json.dumps(value, ensure_ascii=False)
+
+    return out(json.loads(text), 0)
+
+
 def expected(text, name="app", account=ACCOUNT):
-    return {"registryId": account, "repositoryName": name, "policyText": text}
+    return {"registryId": account, "repositoryName": name, "policyText": rendered(text)}
 
 
 def current_policy(client, name="app"):
@@ -129,18 +155,25 @@ def test_delete_twice(client):
     assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
 
 
-def test_policy_text_is_kept_byte_for_byte(client):
-    """Lead's decision: the text is stored and answered exactly as sent (whitespace, key
-    order, escapes)."""
+def test_policy_text_is_answered_as_the_service_renders_it(client):
+    """AWS CLI ``set-repository-policy`` example: the answer is the service's rendering of
+    the document, whatever the caller's whitespace; key order kept, escapes resolved,
+    non-ASCII characters unescaped."""
     text = (
         '{\n  "Statement" : [ {\n\t"Action": "ecr-public:*",  "Principal":"*",'
         '"Effect" : "Allow", "Sid": "caf\\u00e9 ünï"\n} ],\r\n "Version":"2012-10-17"   }\n'
     )
-    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
-        expected(text)
+    want = (
+        '{\n  "Statement" : [ {\n    "Action" : "ecr-public:*",\n    "Principal" : "*",\n'
+        '    "Effect" : "Allow",\n    "Sid" : "café ünï"\n  } ],\n  "Version" : "2012-10-17"\n}'
     )
-    assert client.get_repository_policy(repositoryName="app")["policyText"] == text
-    assert client.delete_repository_policy(repositoryName="app")["policyText"] == text
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == {
+        "registryId": ACCOUNT,
+        "repositoryName": "app",
+        "policyText": want,
+    }
+    assert client.get_repository_policy(repositoryName="app")["policyText"] == want
+    assert client.delete_repository_policy(repositoryName="app")["policyText"] == want
 
 
 def test_set_overwrites(client):
@@ -150,14 +183,14 @@ def test_set_overwrites(client):
     assert body(client.set_repository_policy(repositoryName="app", policyText=second)) == (
         expected(second)
     )
-    assert current_policy(client) == second
+    assert current_policy(client) == rendered(second)
 
 
 def test_policies_are_per_repository(client):
     client.create_repository(repositoryName="other")
     client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
     assert current_policy(client, "other") is None
-    assert current_policy(client, "app") == VALID_POLICY
+    assert current_policy(client, "app") == rendered(VALID_POLICY)
 
 
 def test_deleted_and_recreated_repository_has_no_policy(client):
@@ -256,6 +289,25 @@ VALID_DOCUMENTS = [
         json.dumps({"Version": "2012-10-17", "Statement": [allow()]}, indent=4, sort_keys=True),
         id="pretty-printed",
     ),
+    pytest.param(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Id": "policy-1",
+                "Statement": [
+                    allow(
+                        Resource=["arn:aws:ecr-public::123456789012:repository/app"],
+                        Condition={
+                            "NumericLessThan": {"aws:MultiFactorAuthAge": 3600},
+                            "Bool": {"aws:SecureTransport": True},
+                            "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root", "x"]},
+                        },
+                    )
+                ],
+            }
+        ),
+        id="resource-and-conditions",
+    ),
 ]
 
 
@@ -266,7 +318,7 @@ def test_valid_documents_are_accepted(client, text):
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
     )
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 # --------------------------------------------------------------------------------------
@@ -333,6 +385,28 @@ INVALID_DOCUMENTS = [
     pytest.param(stmt(**{**BASE, "Principal": {"Someone": "*"}}), id="principal-unknown-kind"),
     pytest.param(stmt(**{**BASE, "Principal": {"AWS": 7}}), id="principal-number"),
     pytest.param(stmt(**{**BASE, "Condition": "always"}), id="condition-string"),
+    pytest.param(stmt(**{**BASE, "Condition": {"StringEquals": "x"}}), id="condition-block-string"),
+    pytest.param(
+        stmt(**{**BASE, "Condition": {"StringEquals": {"aws:x": {"y": "z"}}}}),
+        id="condition-value-object",
+    ),
+    pytest.param(
+        stmt(**{**BASE, "Condition": {"StringEquals": {"aws:x": [["z"]]}}}),
+        id="condition-value-nested-list",
+    ),
+    pytest.param(
+        stmt(**{**BASE, "Condition": {"StringEquals": {"aws:x": None}}}), id="condition-value-null"
+    ),
+    pytest.param(
+        policy({**BASE, "Condition": {"NumericLessThan": {"aws:x": float("nan")}}}),
+        id="condition-value-nan",
+    ),
+    pytest.param(stmt(**{**BASE, "Resource": 7}), id="resource-number"),
+    pytest.param(stmt(**{**BASE, "NotResource": [["arn"]]}), id="not-resource-nested-list"),
+    pytest.param(stmt(**{**BASE, "Sid": 7}), id="sid-number"),
+    pytest.param(
+        json.dumps({"Version": "2012-10-17", "Id": ["x"], "Statement": [BASE]}), id="id-list"
+    ),
 ]
 
 
@@ -347,7 +421,7 @@ def test_invalid_documents_are_rejected(client, text, previous):
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
     assert_error(excinfo, "InvalidParameterException", INVALID_POLICY)
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
 
 
 @pytest.mark.parametrize("force", [True, False])
@@ -394,11 +468,11 @@ def test_lockout_without_force_is_rejected(client, action, previous):
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text, force=False)
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
 
 
 @pytest.mark.parametrize("action", LOCKOUT_ACTIONS)
@@ -406,7 +480,7 @@ def test_lockout_with_force_is_accepted(client, action):
     text = deny_all(action)
     response = client.set_repository_policy(repositoryName="app", policyText=text, force=True)
     assert body(response) == expected(text)
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 def deny_everything_to(principal):
@@ -437,7 +511,7 @@ def test_lockout_refused_then_forced(client, text):
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
     assert current_policy(client) is None
     client.set_repository_policy(repositoryName="app", policyText=text, force=True)
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 def test_lockout_single_statement_object(client):
@@ -467,7 +541,7 @@ def test_lockout_through_not_action(client, not_action, locks_out):
         assert current_policy(client) is None
     else:
         client.set_repository_policy(repositoryName="app", policyText=text)
-        assert current_policy(client) == text
+        assert current_policy(client) == rendered(text)
 
 
 @pytest.mark.parametrize(
@@ -507,7 +581,7 @@ def test_policy_at_maximum_length(client):
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
     )
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 @pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
@@ -524,7 +598,7 @@ def test_policy_too_long(client, length, previous):
         "Invalid parameter at 'policyText' failed to satisfy constraint: "
         f"'must have length less than or equal to {POLICY_MAX}'",
     )
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
 
 
 @pytest.mark.parametrize(
@@ -556,4 +630,4 @@ def test_policy_operations_unsupported_in_us_west_2(client, operation, method, p
     """Region section (real text); nothing changes in us-east-1."""
     client.set_repository_policy(repositoryName="app", policyText=policy(allow(Sid="East")))
     assert_unsupported_in_us_west_2(operation, method, repositoryName="app", **params)
-    assert current_policy(client) == policy(allow(Sid="East"))
+    assert current_policy(client) == rendered(policy(allow(Sid="East")))
