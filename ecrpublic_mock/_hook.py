@@ -2,63 +2,72 @@
 
 Handlers go on the ``ecr-public`` events only, so no other service pays for them, and they
 are registered first: a more specific event runs before moto's generic ``before-send``
-handler whatever the import order. With no mock active each costs a list check and a
-dictionary lookup.
+handler whatever the import order. With no mock active each costs a tuple check and a
+list check.
+
+Which mock serves a call: the innermost one the calling thread or asyncio task started
+itself (a context variable), else the most recently started one in the process (so worker
+threads a test spawns are served too), else moto's ``mock_aws`` state, else none.
 """
 
 from __future__ import annotations
 
 import contextvars
-import re
 import sys
 import time
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import botocore
+import botocore.client
 import botocore.credentials
 import botocore.endpoint
 import botocore.handlers
 import botocore.retries.bucket
+import botocore.utils
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 
-from ._dispatch import HOME_REGION, SERVED_REGIONS, answer
+from ._dispatch import answer
+from ._model import service_model
 from ._moto import moto_registry
+from ._patches import Patch, PatchSet
+from ._regions import endpoint_region, served
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
 
     from ._state import Registry
 
-# Innermost activation last. Plain list operations are atomic under the GIL.
+# Every active registry in the process, in start order (plain list operations are atomic
+# under the GIL), and the ones the current thread or task started, innermost last.
 _active: list[Registry] = []
-
-# Every endpoint form AWS lists: api.ecr-public, ecr-public, FIPS and dual-stack (api.aws).
-_AWS_HOST = re.compile(
-    r"https?://(?:api\.)?ecr-public(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)(?:[:/]|$)"
+_local: contextvars.ContextVar[tuple[Registry, ...]] = contextvars.ContextVar(
+    "ecrpublic_mock_local", default=()
 )
 
 
 def activate(registry: Registry) -> None:
+    PATCHES.acquire()
     _active.append(registry)
+    _local.set((*_local.get(), registry))
 
 
 def deactivate(registry: Registry) -> None:
     # Registries compare by identity: an outer mock stopped first leaves the inner serving.
     _active.remove(registry)
+    mine = _local.get()
+    if registry in mine:
+        _local.set(tuple(other for other in mine if other is not registry))
+    PATCHES.release()
 
 
 def current() -> Registry | None:
-    """The state that answers now: the innermost mock, else moto's ``mock_aws``, else none."""
-    return _active[-1] if _active else moto_registry()
-
-
-@lru_cache(maxsize=256)
-def region_of(url: str) -> str:
-    """The region whose endpoint ``url`` names; a custom endpoint is served as us-east-1."""
-    match = _AWS_HOST.match(url)
-    return match.group(1) if match else HOME_REGION
+    """The state that answers a call made now, in this thread or task."""
+    for registry in reversed(_local.get()):
+        # A task's copy of the context may name a mock that another task has stopped.
+        if registry in _active:
+            return registry
+    return _active[-1] if _active else moto_registry(PATCHES)
 
 
 def _choose_signer(**kwargs: Any) -> object:
@@ -74,7 +83,7 @@ def _choose_signer(**kwargs: Any) -> object:
 
 def _before_sign(request: Any, **kwargs: Any) -> None:
     """A region with no endpoint fails as an unresolvable host would, before any retry."""
-    if region_of(request.url) not in SERVED_REGIONS and current() is not None:
+    if (_serving.get() or current()) is not None and not served(endpoint_region(request.url)):
         raise EndpointConnectionError(endpoint_url=request.url)
 
 
@@ -98,6 +107,12 @@ class _Answer(AWSResponse):
         return self._content
 
 
+def _serve(registry: Registry, operation: str, request: Any) -> _Answer:
+    region = endpoint_region(request.url)
+    status, headers, body = answer(registry, operation, region or "", request.body)
+    return _Answer(request.url, status, headers, body)
+
+
 def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:
     registry = _serving.get() or current()
     if registry is None:
@@ -106,9 +121,7 @@ def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | 
     # would be waits for nothing: the answer is already here.
     _skip_sleep.set(True)
     _patch_aiobotocore()
-    operation = event_name.rpartition(".")[2]
-    status, headers, body = answer(registry, operation, region_of(request.url), request.body)
-    return _Answer(request.url, status, headers, body)
+    return _serve(registry, event_name.rpartition(".")[2], request)
 
 
 # Set while a call is answered by a mock; cleared when botocore is done with the call. A
@@ -121,6 +134,62 @@ _serving: contextvars.ContextVar[Registry | None] = contextvars.ContextVar("_ser
 def _call_over(**kwargs: Any) -> None:
     _skip_sleep.set(False)
     _serving.set(None)
+
+
+_FIRST = (
+    ("choose-signer.ecr-public", _choose_signer),
+    ("before-sign.ecr-public", _before_sign),
+    ("before-send.ecr-public", _before_send),
+)
+_LAST = (
+    ("after-call.ecr-public", _call_over),
+    ("after-call-error.ecr-public", _call_over),
+)
+
+
+def _hooked(**kwargs: Any) -> bool:
+    return True
+
+
+# An event no one else emits: an emitter that answers it carries the handlers above.
+_PROBE = "ecrpublic-mock-hooked"
+HANDLERS = (*_FIRST, *_LAST, (_PROBE, _hooked))
+
+
+def hook_emitter(emitter: Any) -> None:
+    """Give ``emitter`` (a session's or a client's) the handlers, unless it has them."""
+    if any(response for _, response in emitter.emit(_PROBE)):
+        return
+    for event, handler in _FIRST:
+        emitter.register_first(event, handler)
+    for event, handler in _LAST:
+        emitter.register_last(event, handler)
+    emitter.register(_PROBE, _hooked)
+
+
+def install() -> None:
+    """Register on every botocore session created from now on, and on boto3's default one.
+
+    This one process-wide registration stays for the life of the process: it is what lets
+    a client created before a mock starts (a module-level client of the code under test)
+    be served once it does. Inactive, it costs an ecr-public call a tuple and a list check
+    and other services nothing. Everything else is installed only while a mock is active.
+    """
+    builtin = botocore.handlers.BUILTIN_HANDLERS
+    if any(spec[1] is _before_send for spec in builtin):
+        return
+    for event, handler in _FIRST:
+        builtin.append((event, handler, botocore.handlers.REGISTER_FIRST))
+    for event, handler in _LAST:
+        builtin.append((event, handler, botocore.handlers.REGISTER_LAST))
+    builtin.append((_PROBE, _hooked))  # last: a session that answers it has them all
+    import boto3
+
+    if boto3.DEFAULT_SESSION is not None:
+        hook_emitter(boto3.DEFAULT_SESSION._session.get_component("event_emitter"))
+
+
+# -- what only an active mock needs ------------------------------------------------------
 
 
 class _Clock:
@@ -154,9 +223,8 @@ class _AsyncClock:
 def _patch_aiobotocore() -> None:
     """aiobotocore sleeps with asyncio; patch it once it is loaded (never import it here)."""
     module = sys.modules.get("aiobotocore.endpoint")
-    if module is not None and not isinstance(getattr(module, "asyncio", None), _AsyncClock):
-        endpoint: Any = module
-        endpoint.asyncio = _AsyncClock()
+    if module is not None:
+        PATCHES.add(Patch(module, "asyncio", lambda original: _AsyncClock()))
 
 
 def _acquire_unless_mocked(acquire: Callable[..., Any]) -> Callable[..., Any]:
@@ -169,51 +237,64 @@ def _acquire_unless_mocked(acquire: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def _skip_while_active(load: Callable[..., Any]) -> Callable[..., Any]:
-    """Metadata-service credential lookups are network calls: none happen while active."""
+def _nothing_while_active(lookup: Callable[..., Any]) -> Callable[..., Any]:
+    """Instance-metadata and container lookups (credentials, the region of defaults_mode
+    "auto") are network calls: none happen while a mock is active."""
 
     def guarded(self: Any) -> Any:
-        return None if current() is not None else load(self)
+        return None if current() is not None else lookup(self)
 
-    guarded.__wrapped__ = load  # type: ignore[attr-defined]
+    guarded.__wrapped__ = lookup  # type: ignore[attr-defined]
     return guarded
 
 
-_FIRST = (
-    ("choose-signer.ecr-public", _choose_signer),
-    ("before-sign.ecr-public", _before_sign),
-    ("before-send.ecr-public", _before_send),
-)
-_LAST = (
-    ("after-call.ecr-public", _call_over),
-    ("after-call-error.ecr-public", _call_over),
-)
-HANDLERS = _FIRST + _LAST
+def _hooking_creator(init: Callable[..., Any]) -> Callable[..., Any]:
+    """Every client creator hooks its session's emitter: a session made before this
+    package was imported (so without the built-in handlers) makes served clients too."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        emitter = kwargs["event_emitter"] if "event_emitter" in kwargs else args[3]
+        hook_emitter(emitter)
+        init(self, *args, **kwargs)
+
+    __init__.__wrapped__ = init  # type: ignore[attr-defined]
+    return __init__
 
 
-def install() -> None:
-    """Register on every botocore session created from now on, and on boto3's default one."""
-    builtin = botocore.handlers.BUILTIN_HANDLERS
-    if any(spec[1] is _before_send for spec in builtin):
-        return
-    for event, handler in _FIRST:
-        builtin.append((event, handler, botocore.handlers.REGISTER_FIRST))
-    for event, handler in _LAST:
-        builtin.append((event, handler, botocore.handlers.REGISTER_LAST))
-    import boto3
+def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
+    """The last line: an ecr-public request about to leave through a client that has no
+    handlers (made before import from a session made before import) is answered here,
+    and its client hooked for the calls that follow. Nothing ever reaches AWS."""
 
-    if boto3.DEFAULT_SESSION is not None:
-        events = boto3.DEFAULT_SESSION._session.get_component("event_emitter")
-        for event, handler in _FIRST:
-            events.register_first(event, handler)
-        for event, handler in _LAST:
-            events.register_last(event, handler)
-    endpoint: Any = botocore.endpoint  # typed loosely: stubs don't declare its imports
-    endpoint.time = _Clock()
-    bucket: Any = botocore.retries.bucket.TokenBucket
-    bucket.acquire = _acquire_unless_mocked(bucket.acquire)
-    for provider in (
-        botocore.credentials.InstanceMetadataProvider,
-        botocore.credentials.ContainerProvider,
-    ):
-        provider.load = _skip_while_active(provider.load)  # type: ignore[method-assign]
+    def _send(self: Any, request: Any) -> Any:
+        target = request.headers.get("X-Amz-Target")
+        if isinstance(target, bytes):
+            target = target.decode("latin-1")
+        registry = current()
+        if registry is None or not isinstance(target, str):
+            return send(self, request)
+        prefix, _, operation = target.partition(".")
+        if prefix != service_model().metadata["targetPrefix"]:
+            return send(self, request)
+        hook_emitter(self._event_emitter)
+        if not served(endpoint_region(request.url)):
+            raise EndpointConnectionError(endpoint_url=request.url)
+        return _serve(registry, operation, request)
+
+    _send.__wrapped__ = send  # type: ignore[attr-defined]
+    return _send
+
+
+def _patches() -> list[Patch]:
+    return [
+        Patch(botocore.endpoint, "time", lambda original: _Clock()),
+        Patch(botocore.retries.bucket.TokenBucket, "acquire", _acquire_unless_mocked),
+        Patch(botocore.credentials.InstanceMetadataProvider, "load", _nothing_while_active),
+        Patch(botocore.credentials.ContainerProvider, "load", _nothing_while_active),
+        Patch(botocore.utils.IMDSRegionProvider, "provide", _nothing_while_active),
+        Patch(botocore.client.ClientCreator, "__init__", _hooking_creator),
+        Patch(botocore.endpoint.Endpoint, "_send", _served_send),
+    ]
+
+
+PATCHES = PatchSet(_patches)

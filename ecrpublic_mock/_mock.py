@@ -14,7 +14,7 @@ from ._settings import Mutability, Settings, check_mutability
 from ._state import Registry
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
@@ -105,9 +105,12 @@ class EcrPublicMock:
         self.stop()
 
     def __call__(self, target: T) -> T:
-        """Decorate a function, coroutine function or test class."""
+        """Decorate a function (plain, coroutine, generator or async generator), a
+        classmethod or staticmethod, or a test class."""
         if isinstance(target, type):
             return self._decorate_class(target)  # type: ignore[return-value]
+        if isinstance(target, (classmethod, staticmethod)):
+            return type(target)(self._decorate_function(target.__func__))
         if not callable(target):
             raise TypeError(f"mock_ecr_public can decorate a function or a class, not {target!r}")
         return self._decorate_function(target)  # type: ignore[no-any-return]
@@ -116,45 +119,100 @@ class EcrPublicMock:
         return EcrPublicMock._from_settings(self._settings)
 
     def _decorate_function(self, func: Any) -> Any:
+        """A wrapper of the same kind as ``func``, so pytest (and inspect) see what it is.
+
+        ``functools.wraps`` keeps ``__wrapped__``, which ``inspect.signature`` follows:
+        pytest still injects the fixtures ``func`` asks for.
+        """
+        fresh = self._fresh
+        if inspect.isasyncgenfunction(func):
+
+            @functools.wraps(func)
+            async def run_async_generator(*args: Any, **kwargs: Any) -> Any:
+                # Active from the first ``__anext__`` to the close, values sent and
+                # exceptions thrown passed through (an async yield fixture's whole life).
+                async with fresh():
+                    inner = func(*args, **kwargs)
+                    try:
+                        item = await inner.__anext__()
+                        while True:
+                            try:
+                                sent = yield item
+                            except GeneratorExit:
+                                raise
+                            except BaseException as error:
+                                item = await inner.athrow(error)
+                            else:
+                                item = await inner.asend(sent)
+                    except StopAsyncIteration:
+                        return
+                    finally:
+                        await inner.aclose()
+
+            return run_async_generator
+
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def run_generator(*args: Any, **kwargs: Any) -> Any:
+                with fresh():
+                    return (yield from func(*args, **kwargs))
+
+            return run_generator
+
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
-                async with self._fresh():
+                async with fresh():
                     return await func(*args, **kwargs)
 
             return run_async
 
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
+            with fresh():
                 return func(*args, **kwargs)
 
         return run
 
     def _decorate_class(self, cls: type) -> type:
+        """Every test of the class runs in a fresh mock; class-level set-up and tear-down
+        run inside a mock of their own, active from set-up to tear-down. The tests do not
+        see the class mock's state: each test stays independent of the others (a
+        class-scoped fixture is the way to share state)."""
         # A TestCase class exists only once unittest is imported (importing it costs 20 ms).
         unittest = sys.modules.get("unittest")
         if unittest is not None and issubclass(cls, unittest.TestCase):
-            # run() wraps setUp, the test and tearDown: one fresh mock per test method.
             testcase: Any = cls
+            # run() wraps setUp, the test and tearDown: one fresh mock per test method.
             testcase.run = self._decorate_function(testcase.run)
+            set_up_class = inspect.getattr_static(cls, "setUpClass").__func__
+            fresh = self._fresh
+
+            def setUpClass(klass: Any) -> None:
+                # Class cleanups run after tearDownClass, and after a failed setUpClass.
+                klass.addClassCleanup(fresh().start().stop)
+                set_up_class(klass)
+
+            testcase.setUpClass = classmethod(setUpClass)
             return cls
         self._wrap_xunit_methods(cls)
         return cls
 
     def _wrap_xunit_methods(self, cls: type) -> None:
-        """pytest-style classes: setup_method starts a fresh mock, teardown_method stops it."""
+        """pytest-style classes: setup_method starts a fresh mock, teardown_method stops it;
+        setup_class/teardown_class, where the class has them, run inside a class mock."""
         fresh = self._fresh
-        setup = getattr(cls, "setup_method", None)
-        teardown = getattr(cls, "teardown_method", None)
+        setup = _xunit(cls, "setup_method")
+        teardown = _xunit(cls, "teardown_method")
 
         def setup_method(instance: Any, method: Any = None) -> None:
             mock = fresh().start()
             instance._ecrpublic_mock = mock
             if setup is not None:
                 try:
-                    _call_xunit(setup, instance, method)
+                    setup(instance, method)
                 except BaseException:
                     mock.stop()
                     raise
@@ -162,12 +220,37 @@ class EcrPublicMock:
         def teardown_method(instance: Any, method: Any = None) -> None:
             try:
                 if teardown is not None:
-                    _call_xunit(teardown, instance, method)
+                    teardown(instance, method)
             finally:
                 instance._ecrpublic_mock.stop()
 
         cls.setup_method = setup_method  # type: ignore[attr-defined]
         cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+        setup_class = _xunit(cls, "setup_class")
+        teardown_class = _xunit(cls, "teardown_class")
+        if setup_class is None and teardown_class is None:
+            return
+        mocks: dict[type, EcrPublicMock] = {}  # per class: a subclass runs its own
+
+        def setup_class_(klass: Any) -> None:
+            mock = mocks[klass] = fresh().start()
+            if setup_class is not None:
+                try:
+                    setup_class(klass, klass)
+                except BaseException:
+                    mocks.pop(klass)
+                    mock.stop()
+                    raise
+
+        def teardown_class_(klass: Any) -> None:
+            try:
+                if teardown_class is not None:
+                    teardown_class(klass, klass)
+            finally:
+                mocks.pop(klass).stop()
+
+        cls.setup_class = classmethod(setup_class_)  # type: ignore[attr-defined]
+        cls.teardown_class = classmethod(teardown_class_)  # type: ignore[attr-defined]
 
     # -- the handle -----------------------------------------------------------------------
 
@@ -260,12 +343,25 @@ class EcrPublicMock:
         return _push.push_index(self._registry, repository_name, tag, images, media_type)
 
 
-def _call_xunit(method: Any, instance: Any, arg: Any) -> None:
-    """Call setup_method/teardown_method with or without the method argument, like pytest."""
-    if len(inspect.signature(method).parameters) > 1:
-        method(instance, arg)
-    else:
-        method(instance)
+def _xunit(cls: type, name: str) -> Callable[[Any, Any], None] | None:
+    """The class's xunit method ``name`` as ``call(owner, arg)``, or None if it has none.
+
+    pytest passes the optional argument (the test method, or the class) only to a method
+    that declares it; how many it declares is read once, here, not on every call.
+    """
+    raw = inspect.getattr_static(cls, name, None)
+    if raw is None:
+        return None
+    func = raw.__func__ if isinstance(raw, (classmethod, staticmethod)) else raw
+    # A classmethod or plain method receives its owner; a staticmethod does not.
+    receives_owner = not isinstance(raw, staticmethod)
+    takes_arg = func.__code__.co_argcount > int(receives_owner)
+
+    def call(owner: Any, arg: Any) -> None:
+        args = ((owner,) if receives_owner else ()) + ((arg,) if takes_arg else ())
+        func(*args)
+
+    return call
 
 
 @overload

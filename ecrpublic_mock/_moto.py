@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._settings import Settings
 from ._state import Registry
+
+if TYPE_CHECKING:
+    from ._patches import PatchSet
 
 SWITCH = "ECRPUBLIC_MOCK_WITH_MOTO"
 _OFF = frozenset({"0", "false", "no", "off"})
 
 _registries: dict[str, Registry] = {}
+_held: list[PatchSet] = []  # acquired for as long as any of that state exists
 
 
 class _ResetWatch:
@@ -27,6 +31,7 @@ class _ResetWatch:
 
     moto's ``BackendDict.reset`` calls ``values()`` and ``clear()`` on every registered
     backend, then empties the list; the watch is registered again with the next state.
+    The patches an active mock needs are held while any of this state exists.
     """
 
     def values(self) -> tuple[()]:
@@ -34,12 +39,14 @@ class _ResetWatch:
 
     def clear(self) -> None:
         _registries.clear()
+        while _held:
+            _held.pop().release()
 
 
 _WATCH = _ResetWatch()
 
 
-def moto_registry() -> Registry | None:
+def moto_registry(patches: PatchSet) -> Registry | None:
     """The state serving ecr-public for moto's active ``mock_aws``, if any."""
     models: Any = sys.modules.get("moto.core.models")
     if models is None or not models.botocore_stubber.enabled:
@@ -51,6 +58,9 @@ def moto_registry() -> Registry | None:
     if registry is None:
         from moto.core.base_backend import BackendDict
 
+        if not _held:
+            patches.acquire()
+            _held.append(patches)
         registry = _registries[account] = Registry(Settings(account_id=account))
         instances: list[Any] = BackendDict._instances  # type: ignore[misc]
         if not any(item is _WATCH for item in instances):

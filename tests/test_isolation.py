@@ -173,7 +173,7 @@ def test_a_raise_in_a_decorated_testcase_leaves_no_mock_and_no_handler(baseline)
     result = unittest.TestResult()
     unittest.defaultTestLoader.loadTestsFromTestCase(Case).run(result)
     assert (result.testsRun, len(result.failures), len(result.errors)) == (3, 1, 2)
-    assert seen == [1, 1, 1]
+    assert seen == [2, 2, 2]  # the class's own mock (for setUpClass) and the test's
     assert hooks() == baseline
 
 
