@@ -10,7 +10,7 @@ from ._errors import EcrPublicMockBug, ServiceError
 from ._faults import Call, logged, take_fault
 from ._model import service_model
 from ._operations import HANDLERS
-from ._validation import validate
+from ._validation import convert, validate
 
 if TYPE_CHECKING:
     from ._state import Registry
@@ -57,15 +57,23 @@ def answer(
 
 
 def _parse(body: bytes | str | None) -> Any:
+    """The body's JSON. Bytes must be UTF-8 without a byte-order mark, as a JSON 1.1
+    service reads them (``json.loads`` alone would also accept UTF-16 and UTF-32)."""
     try:
-        return json.loads(body) if body else {}
-    except (ValueError, RecursionError):
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        return json.loads(text) if text else {}
+    except (ValueError, RecursionError):  # UnicodeDecodeError and a BOM are ValueErrors
         raise ServiceError("SerializationException", "The request body is not valid JSON") from None
 
 
 def _serve(registry: Registry, operation: str, params: Any) -> Any:
     """Run under ``registry.lock`` (held by ``answer``)."""
     take_fault(registry.faults, operation)
+    return _handle(registry, operation, convert(operation, params))
+
+
+def _handle(registry: Registry, operation: str, params: Any) -> Any:
+    """Validate converted ``params`` and run the operation's handler on them."""
     validate(operation, params)
     handler = HANDLERS[operation]  # botocore only sends operations of its model
     try:
@@ -81,14 +89,15 @@ def _serve(registry: Registry, operation: str, params: Any) -> Any:
 def call(registry: Registry, operation: str, params: dict[str, Any]) -> Any:
     """Serve an operation for the handle's helpers: same checks, same errors as a client's.
 
-    Errors are raised as the modeled exception classes of boto3's default session, so
+    ``params`` are already converted (blobs are ``bytes``, no ``None`` members), so a
+    helper's layer bytes are never base64-encoded only to be decoded again. Errors are
+    raised as the modeled exception classes of boto3's default session, so
     ``except client.exceptions.ImageTagAlreadyExistsException`` catches them for any client
     made with ``boto3.client(...)``.
     """
     try:
-        validate(operation, params)
         with registry.lock:
-            return HANDLERS[operation](registry, params)
+            return _handle(registry, operation, params)
     except ServiceError as error:
         raise _exceptions().from_code(error.code)(
             {"Error": {"Code": error.code, "Message": error.message}}, operation

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 
 from ._errors import ServiceError
@@ -36,6 +35,7 @@ def initiate_layer_upload(registry: Registry, params: Params) -> Params:
     repo = repository(registry, "InitiateLayerUpload", params)
     upload_id = str(uuid.uuid4())
     registry.uploads[upload_id] = Upload(repo)
+    repo.uploads[upload_id] = None
     return {"uploadId": upload_id, "partSize": registry.settings.max_layer_part_size}
 
 
@@ -59,7 +59,11 @@ def upload_layer_part(registry: Registry, params: Params) -> Params:
 
     if first != upload.received:
         raise invalid(f"First byte of the layer part is {first} instead of {upload.received}")
-    data = base64.b64decode(params["layerPartBlob"])
+    data: bytes = params["layerPartBlob"]  # decoded by the API layer
+    if not data:
+        # AWS leaves this undocumented; the mock chooses to refuse a part with no bytes
+        # rather than count it as a part.
+        raise invalid(f"The layer part starting at byte {first} is empty")
     if last != first + len(data) - 1:
         raise invalid(f"Last byte of the layer part is {last} instead of {first + len(data) - 1}")
     if len(data) > settings.max_layer_part_size:
@@ -102,6 +106,7 @@ def complete_layer_upload(registry: Registry, params: Params) -> Params:
     upload = _upload(registry, repo, upload_id)
     # From here on the upload is over, whether it completes or fails (reference page).
     del registry.uploads[upload_id]
+    del repo.uploads[upload_id]
     if not upload.part_sizes:
         raise ServiceError(
             "EmptyUploadException",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from typing import TYPE_CHECKING, Any
@@ -57,7 +56,7 @@ def upload_blob(registry: Registry, repository: str, data: bytes) -> str:
                 "uploadId": upload_id,
                 "partFirstByte": first,
                 "partLastByte": first + len(chunk) - 1,
-                "layerPartBlob": base64.b64encode(chunk).decode(),
+                "layerPartBlob": chunk,  # bytes: call() takes converted params
             },
         )
     call(

@@ -1,12 +1,16 @@
-"""Server-side validation derived from botocore's model, once for all operations.
+"""Server-side conversion and validation derived from botocore's model, once for all operations.
 
-botocore checks required members, types and minimums on the client; maximum lengths,
-patterns, enums, list sizes and numeric ranges reach the server, which answers
-``InvalidParameterException``. Each input shape compiles once into a checker function.
+A request's JSON is first converted as the service deserializes it: a ``null`` member is
+an absent one, and blob members (base64 text on the wire) become ``bytes``, decoded once,
+strictly. botocore checks required members, types and minimums on the client; maximum
+lengths, patterns, enums, list sizes and numeric ranges reach the server, which answers
+``InvalidParameterException``. Each input shape compiles once into a converter and a
+checker function.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from functools import cache
@@ -24,7 +28,7 @@ Checker = Callable[[Any, str], "Violation | None"]
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
-    "blob": (str,),
+    "blob": (bytes,),  # decoded by convert()
     "boolean": (bool,),
     "integer": (int,),
     "long": (int,),
@@ -35,6 +39,72 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "map": (dict,),
     "list": (list,),
 }
+
+
+def convert(operation: str, params: Any) -> Any:
+    """``params`` as handlers see them: no ``None`` members, blobs as ``bytes``.
+
+    A blob that is not valid base64 cannot be deserialized: ``SerializationException``.
+    Values of the wrong JSON type are left for ``validate`` to refuse.
+    """
+    shape = operation_model(operation).input_shape
+    if shape is None:  # pragma: no cover - every ecr-public operation has an input shape
+        return params
+    return _converter(shape)(params, "")
+
+
+Converter = Callable[[Any, str], Any]
+
+
+def _same(value: Any, path: str) -> Any:
+    return value
+
+
+@cache
+def _converter(shape: Shape) -> Converter:
+    if shape.type_name == "structure":
+        structure = cast("StructureShape", shape)
+        members = {name: _converter(member) for name, member in structure.members.items()}
+
+        def convert_structure(value: Any, path: str) -> Any:
+            if not isinstance(value, dict):
+                return value
+            prefix = f"{path}." if path else ""
+            return {
+                name: members.get(name, _same)(item, prefix + name)
+                for name, item in value.items()
+                if item is not None
+            }
+
+        return convert_structure
+
+    if shape.type_name == "list":
+        element = _converter(cast("ListShape", shape).member)
+        if element is _same:
+            return _same
+
+        def convert_list(value: Any, path: str) -> Any:
+            return [element(item, path) for item in value] if isinstance(value, list) else value
+
+        return convert_list
+
+    if shape.type_name == "blob":
+
+        def convert_blob(value: Any, path: str) -> Any:
+            if not isinstance(value, str):
+                return value
+            try:
+                return base64.b64decode(value, validate=True)
+            except ValueError:  # binascii.Error, or text that is not ASCII
+                # AWS leaves the text undocumented; the mock chooses this one.
+                raise ServiceError(
+                    "SerializationException", f"Invalid base64 value in payload at '{path}'"
+                ) from None
+
+        return convert_blob
+
+    # Strings, numbers, booleans, timestamps; ecr-public's input has no maps.
+    return _same
 
 
 def validate(operation: str, params: Any) -> None:
@@ -48,18 +118,23 @@ def validate(operation: str, params: Any) -> None:
         raise invalid_parameter(path, constraint)
 
 
-def _length_checks(shape: Shape) -> Callable[[int], str | None]:
+def _length_checks(shape: Shape, wording: str = "must") -> Callable[[int], str | None]:
     low = shape.metadata.get("min")
     high = shape.metadata.get("max")
 
     def check(length: int) -> str | None:
         if high is not None and length > high:
-            return f"must have length less than or equal to {high}"
+            return f"{wording} have length less than or equal to {high}"
         if low is not None and length < low:
-            return f"must have length greater than or equal to {low}"
+            return f"{wording} have length greater than or equal to {low}"
         return None
 
     return check
+
+
+# The service framework's wording for list sizes and number ranges (as private ECR, which
+# runs on the same framework, answers: docs/aws-behaviour.md, section "Renderings").
+_FRAMEWORK = "Member must"
 
 
 def blob_length(encoded: str) -> int:
@@ -101,7 +176,7 @@ def _checker(shape: Shape) -> Checker:
         return check_structure
 
     if shape.type_name == "list":
-        lengths = _length_checks(shape)
+        lengths = _length_checks(shape, _FRAMEWORK)
         element = _checker(cast("ListShape", shape).member)
 
         def check_list(value: Any, path: str) -> Violation | None:
@@ -154,7 +229,7 @@ def _checker(shape: Shape) -> Checker:
 
         def check_blob(value: Any, path: str) -> Violation | None:
             check_type(value, path)
-            if (problem := lengths(blob_length(value))) is not None:
+            if (problem := lengths(len(value))) is not None:
                 return path, problem
             return None
 
@@ -167,9 +242,9 @@ def _checker(shape: Shape) -> Checker:
         def check_number(value: Any, path: str) -> Violation | None:
             check_type(value, path)
             if high is not None and value > high:
-                return path, f"must be less than or equal to {high}"
+                return path, f"{_FRAMEWORK} have value less than or equal to {high}"
             if low is not None and value < low:
-                return path, f"must be greater than or equal to {low}"
+                return path, f"{_FRAMEWORK} have value greater than or equal to {low}"
             return None
 
         return check_number

@@ -309,7 +309,10 @@ INVALID_CATALOGS = [
     ),
     pytest.param(
         {"architectures": TOO_LONG_LIST},
-        invalid("catalogData.architectures", f"must have length less than or equal to {LIST_MAX}"),
+        invalid(
+            "catalogData.architectures",
+            f"Member must have length less than or equal to {LIST_MAX}",
+        ),
         id="architectures-list",
     ),
     pytest.param(
@@ -324,7 +327,7 @@ INVALID_CATALOGS = [
         {"operatingSystems": TOO_LONG_LIST},
         invalid(
             "catalogData.operatingSystems",
-            f"must have length less than or equal to {LIST_MAX}",
+            f"Member must have length less than or equal to {LIST_MAX}",
         ),
         id="operatingSystems-list",
     ),

@@ -210,7 +210,9 @@ def _invalid_part(excinfo, upload_id, message, last_valid):
         ([], 0, b"abcd", 5, "Last byte of the layer part is 5 instead of 3", -1),
         ([], 0, b"abcd", 2, "Last byte of the layer part is 2 instead of 3", -1),
         ([b"abcd"], 4, b"efgh", 100, "Last byte of the layer part is 100 instead of 7", 3),
-        ([], 0, b"", 0, "Last byte of the layer part is 0 instead of -1", -1),
+        # an empty part is refused, whatever its last byte (the mock's choice of message)
+        ([], 0, b"", 0, "The layer part starting at byte 0 is empty", -1),
+        ([b"abcd"], 4, b"", 3, "The layer part starting at byte 4 is empty", 3),
     ],
 )
 def test_invalid_layer_part(client, before, first, blob, last, message, last_valid):

@@ -172,7 +172,7 @@ def maximum_violations(shape, label, report_path):
             meta["max"] + 1,
             label,
             report_path,
-            f"must be less than or equal to {meta['max']}",
+            f"Member must have value less than or equal to {meta['max']}",
             "max-value",
         )
     elif kind == "list" and "max" in meta:
@@ -180,7 +180,7 @@ def maximum_violations(shape, label, report_path):
             [valid_value(shape.member) for _ in range(meta["max"] + 1)],
             label,
             report_path,
-            f"must have length less than or equal to {meta['max']}",
+            f"Member must have length less than or equal to {meta['max']}",
             "max-items",
         )
     yield from nested_violations(maximum_violations, shape, label, report_path)
@@ -201,13 +201,19 @@ def minimum_violations(shape, label, report_path):
             "min-length",
         )
     elif kind in ("integer", "long") and low is not None:
-        yield low - 1, label, report_path, f"must be greater than or equal to {low}", "min-value"
+        yield (
+            low - 1,
+            label,
+            report_path,
+            f"Member must have value greater than or equal to {low}",
+            "min-value",
+        )
     elif kind == "list" and low:
         yield (
             [],
             label,
             report_path,
-            f"must have length greater than or equal to {low}",
+            f"Member must have length greater than or equal to {low}",
             "min-items",
         )
     yield from nested_violations(minimum_violations, shape, label, report_path)
