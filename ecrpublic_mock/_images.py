@@ -7,15 +7,7 @@ import hashlib
 from ._clock import epoch
 from ._errors import ServiceError
 from ._manifests import DIGEST, Manifest, parse
-from ._operations import (
-    DEFAULT_PAGE,
-    Params,
-    decode_token,
-    encode_token,
-    exclusive,
-    operation,
-    repository,
-)
+from ._operations import Params, exclusive, operation, page, repository
 from ._state import Image, Registry, Repository, TagRecord
 
 
@@ -91,13 +83,16 @@ def put_image(registry: Registry, params: Params) -> Params:
             f"{settings.max_tags_per_image} tags",
         )
     # Every check passed: only now does anything change.
+    pushed = image is None
     if image is None:
         image = _store(repo, digest, text, manifest)
     if tag is not None:
         if holder is not None:
             _untag(repo, holder)
         image.tags[tag] = None
-        repo.image_tags.add(tag, TagRecord(tag, digest))
+        # A tag pushed with its image carries the image's push time (AWS CLI examples).
+        record = TagRecord(tag, digest, image.pushed_at) if pushed else TagRecord(tag, digest)
+        repo.image_tags.add(tag, record)
     image_id = {"imageDigest": digest}
     if tag is not None:
         image_id["imageTag"] = tag
@@ -107,7 +102,9 @@ def put_image(registry: Registry, params: Params) -> Params:
             "repositoryName": repo.name,
             "imageId": image_id,
             "imageManifest": text,
-            "imageManifestMediaType": manifest.media_type,
+            # The stored image's: the same bytes pushed again under another
+            # imageManifestMediaType are still the image DescribeImages reports.
+            "imageManifestMediaType": image.media_type,
         }
     }
 
@@ -205,22 +202,14 @@ def describe_images(registry: Registry, params: Params) -> Params:
                 )
             found[image.digest] = image
         return {"imageDetails": [image_detail(repo, image) for image in found.values()]}
-    images, more = repo.images.page(
-        decode_token(f"images:{repo.name}", params), params.get("maxResults", DEFAULT_PAGE)
-    )
-    answer: Params = {"imageDetails": [image_detail(repo, image) for image in images]}
-    if more is not None:
-        answer["nextToken"] = encode_token(f"images:{repo.name}", more)
-    return answer
+    images, extra = page(registry, repo.images, "images", params)
+    return {"imageDetails": [image_detail(repo, image) for image in images], **extra}
 
 
 @operation("DescribeImageTags")
 def describe_image_tags(registry: Registry, params: Params) -> Params:
     repo = repository(registry, "DescribeImageTags", params)
-    kind = f"tags:{repo.name}"
-    records, more = repo.image_tags.page(
-        decode_token(kind, params), params.get("maxResults", DEFAULT_PAGE)
-    )
+    records, extra = page(registry, repo.image_tags, "tags", params)
     details = []
     for record in records:
         image = repo.images.get(record.digest)
@@ -232,10 +221,7 @@ def describe_image_tags(registry: Registry, params: Params) -> Params:
                 "imageDetail": _summary(image),
             }
         )
-    answer: Params = {"imageTagDetails": details}
-    if more is not None:
-        answer["nextToken"] = encode_token(kind, more)
-    return answer
+    return {"imageTagDetails": details, **extra}
 
 
 def _failure(image_id: Params, code: str, reason: str) -> Params:

@@ -33,6 +33,9 @@ FOREIGN_LAYER_TYPES = frozenset(
 # The model's LayerDigest pattern: what the service accepts as a digest.
 DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 
+# The largest size the model's Long (imageSizeInBytes, layerSize) can carry.
+MAX_SIZE = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class Descriptor:
@@ -92,6 +95,12 @@ def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
         raise _invalid_json() from None
     if len(manifest.layers) > max_layers:
         raise invalid_parameter("ImageManifest", "Limit on number of layers per image exceeded")
+    if manifest.size > MAX_SIZE:
+        # imageSizeInBytes is a Long. AWS leaves the message undocumented; the mock chooses
+        # this constraint text.
+        raise invalid_parameter(
+            "ImageManifest", f"Sum of layer sizes must be less than or equal to {MAX_SIZE}"
+        )
     return manifest
 
 
@@ -136,6 +145,6 @@ def _descriptor(value: Any) -> Descriptor:
     if media_type is not None and not isinstance(media_type, str):
         raise _Malformed
     # A size is a non-negative 64-bit count of bytes (imageSizeInBytes is a Long).
-    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size < 2**63:
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_SIZE:
         raise _Malformed
     return Descriptor(_digest(item.get("digest")), media_type, size)

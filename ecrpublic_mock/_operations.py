@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
-import binascii
+import hashlib
+import hmac
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from ._errors import ServiceError, invalid_parameter, repository_not_found
 from ._model import operation_model
-from ._state import Registry, Repository
+from ._state import Listing, Registry, Repository
+
+V = TypeVar("V")
 
 Params = dict[str, Any]
 Handler = Callable[[Registry, Params], Params]
@@ -73,26 +76,62 @@ def repository(registry: Registry, operation_name: str, params: Params) -> Repos
     return found
 
 
-# Pagination: tokens are opaque to callers; they carry the kind of listing and a position.
+# Pagination: a token names a listing and a position in it, signed with the registry's
+# key. AWS documents nextToken only as opaque; the mock chooses tokens that no caller can
+# forge or edit, so a bad token is always an error, never a silent page.
 DEFAULT_PAGE = 100
+_MAC_SIZE = hashlib.sha256().digest_size
 
 
-def encode_token(kind: str, position: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode()
+def _mac(registry: Registry, payload: bytes) -> bytes:
+    return hmac.new(registry.token_key, payload, hashlib.sha256).digest()
 
 
-def decode_token(kind: str, params: Params) -> int:
+def _listing_name(kind: str, index: Listing[Any]) -> str:
+    return f"{kind}:{index.identity}:"
+
+
+def _encode_token(registry: Registry, index: Listing[Any], kind: str, position: int) -> str:
+    payload = f"{_listing_name(kind, index)}{position}".encode()
+    return base64.urlsafe_b64encode(payload + _mac(registry, payload)).decode()
+
+
+def _decode_token(registry: Registry, index: Listing[Any], kind: str, token: str | None) -> int:
     """The position after which a page starts (-1 for the first page)."""
-    token = params.get("nextToken")
     if token is None:
         return -1
     try:
-        found_kind, _, position = base64.urlsafe_b64decode(token.encode()).decode().rpartition(":")
-        if found_kind == kind and position.isdigit():
-            return int(position)
-    except (binascii.Error, UnicodeError, ValueError):
-        pass
+        raw = base64.urlsafe_b64decode(token.encode("ascii"))
+    except ValueError:  # binascii.Error and UnicodeError are ValueErrors
+        raw = b""
+    if base64.urlsafe_b64encode(raw).decode() != token:  # one spelling per token
+        raw = b""
+    payload, mac = raw[:-_MAC_SIZE], raw[-_MAC_SIZE:]
+    name, position = _listing_name(kind, index).encode(), payload.rpartition(b":")[2]
+    if (
+        len(raw) > _MAC_SIZE
+        and hmac.compare_digest(mac, _mac(registry, payload))
+        and payload == name + position
+        and position.isdigit()
+        and int(position) <= index.issued
+    ):
+        return int(position)
     raise invalid_parameter("nextToken", "must be a valid pagination token")
+
+
+def page(
+    registry: Registry, index: Listing[V], kind: str, params: Params
+) -> tuple[list[V], Params]:
+    """One page of ``index`` as ``params`` (``nextToken``, ``maxResults``) ask for it.
+
+    Returns the items and what the answer adds to them: ``nextToken`` when more follow.
+    """
+    after = _decode_token(registry, index, kind, params.get("nextToken"))
+    items, more = index.page(after, params.get("maxResults", DEFAULT_PAGE))
+    extra: Params = {}
+    if more is not None:
+        extra["nextToken"] = _encode_token(registry, index, kind, more)
+    return items, extra
 
 
 def exclusive(params: Params, listed: str) -> None:

@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ._clock import epoch, now
-from ._operations import Params, decode_token, operation
+from ._operations import Params, operation, page
 
 if TYPE_CHECKING:
     from ._state import Registry
@@ -37,9 +37,9 @@ def _registry_output(registry: Registry) -> Params:
 
 @operation("DescribeRegistries")
 def describe_registries(registry: Registry, params: Params) -> Params:
-    # The caller sees one registry, its own: position 0 in a one-item listing.
-    first_page = decode_token("registries", params) < 0
-    return {"registries": [_registry_output(registry)] if first_page else []}
+    # The caller sees one registry, its own: a one-item listing.
+    listed, extra = page(registry, registry.registries, "registries", params)
+    return {"registries": [_registry_output(registry) for _ in listed], **extra}
 
 
 @operation("GetRegistryCatalogData")
@@ -65,7 +65,9 @@ def get_authorization_token(registry: Registry, params: Params) -> Params:
             "version": "3",
             "type": "DATA_KEY",
             "expiration": int(epoch(expires)),
-        }
+        },
+        # Compact, as the AWS CLI's get-login-password example decodes to.
+        separators=(",", ":"),
     )
     token = f"AWS:{base64.b64encode(password.encode()).decode()}"
     return {

@@ -7,16 +7,7 @@ from typing import TYPE_CHECKING
 from ._catalog import catalog_output, store_catalog
 from ._clock import epoch
 from ._errors import ServiceError, repository_not_found
-from ._operations import (
-    DEFAULT_PAGE,
-    Params,
-    decode_token,
-    encode_token,
-    exclusive,
-    operation,
-    registry_id,
-    repository,
-)
+from ._operations import Params, exclusive, operation, page, registry_id, repository
 from ._tags import apply_tags
 
 if TYPE_CHECKING:
@@ -70,13 +61,8 @@ def describe_repositories(registry: Registry, params: Params) -> Params:
                 raise repository_not_found(name, account)
             found.append(repository_output(repo))
         return {"repositories": found}
-    repos, more = registry.repositories.page(
-        decode_token("repositories", params), params.get("maxResults", DEFAULT_PAGE)
-    )
-    answer: Params = {"repositories": [repository_output(repo) for repo in repos]}
-    if more is not None:
-        answer["nextToken"] = encode_token("repositories", more)
-    return answer
+    repos, extra = page(registry, registry.repositories, "repositories", params)
+    return {"repositories": [repository_output(repo) for repo in repos], **extra}
 
 
 @operation("DeleteRepository")
@@ -89,4 +75,7 @@ def delete_repository(registry: Registry, params: Params) -> Params:
             f"'{repo.registry_id}' cannot be deleted because it still contains images",
         )
     registry.repositories.remove(repo.name)
+    # Its open uploads die with it (their bytes are freed): O(its uploads), not O(all).
+    for upload_id in repo.uploads:
+        del registry.uploads[upload_id]
     return {"repository": repository_output(repo)}

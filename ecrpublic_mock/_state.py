@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._clock import now
 from ._ordered import OrderedIndex
@@ -17,6 +18,41 @@ if TYPE_CHECKING:
     from ._settings import Mutability, Settings
 
 PUBLIC_HOST = "public.ecr.aws"
+
+V = TypeVar("V")
+
+
+def now_in_seconds() -> datetime.datetime:
+    """Image push and tag times: whole seconds, as the AWS CLI's ``describe-images`` and
+    ``describe-image-tags`` examples show them (``2024-07-23T11:32:49-05:00``)."""
+    return now().replace(microsecond=0)
+
+
+def now_in_milliseconds() -> datetime.datetime:
+    """Repository creation times: whole milliseconds, as the AWS CLI's
+    ``create-repository`` example shows them (``2024-07-07T00:07:56.526000-05:00``)."""
+    moment = now()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+class Listing(OrderedIndex[V]):
+    """An index that pagination tokens can name.
+
+    ``identity`` tells this listing from any other (a repository deleted and created again
+    gets a new one); ``issued`` is the highest position the index has ever assigned, so a
+    token naming a later position cannot have come from it.
+    """
+
+    __slots__ = ("identity", "issued")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.identity = secrets.token_hex(8)
+        self.issued = -1
+
+    def add(self, key: str, value: V) -> None:
+        super().add(key, value)
+        self.issued += 1  # OrderedIndex positions are 0, 1, 2, ... in order of addition
 
 
 def default_alias(account_id: str) -> str:
@@ -72,7 +108,7 @@ class Image:
     size: int
     config_digest: str | None
     references: tuple[str, ...]  # images a manifest list/index names
-    pushed_at: datetime.datetime = field(default_factory=now)
+    pushed_at: datetime.datetime = field(default_factory=now_in_seconds)
     tags: dict[str, None] = field(default_factory=dict)  # ordered set, push order
 
 
@@ -80,7 +116,7 @@ class Image:
 class TagRecord:
     tag: str
     digest: str
-    created_at: datetime.datetime = field(default_factory=now)
+    created_at: datetime.datetime = field(default_factory=now_in_seconds)
 
 
 @dataclass(eq=False, repr=False)
@@ -89,15 +125,17 @@ class Repository:
     registry_id: str
     uri: str
     mutability: Mutability
-    created_at: datetime.datetime = field(default_factory=now)
+    created_at: datetime.datetime = field(default_factory=now_in_milliseconds)
     catalog: dict[str, Any] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)  # resource tags
     policy: str | None = None
-    images: OrderedIndex[Image] = field(default_factory=OrderedIndex)
-    image_tags: OrderedIndex[TagRecord] = field(default_factory=OrderedIndex)
+    images: Listing[Image] = field(default_factory=Listing)
+    image_tags: Listing[TagRecord] = field(default_factory=Listing)
     layers: dict[str, Layer] = field(default_factory=dict)
     # image digest -> the manifest lists/indexes in this repository that reference it
     referrers: dict[str, dict[str, None]] = field(default_factory=dict)
+    # ids of this repository's open layer uploads: they go when the repository goes
+    uploads: dict[str, None] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -113,7 +151,12 @@ class Registry:
         self.account_id = settings.account_id
         self.alias = default_alias(settings.account_id)
         self.uri = f"{PUBLIC_HOST}/{self.alias}"
-        self.repositories: OrderedIndex[Repository] = OrderedIndex()
+        self.repositories: Listing[Repository] = Listing()
+        # DescribeRegistries lists one registry, this one: its account id.
+        self.registries: Listing[str] = Listing()
+        self.registries.add(self.account_id, self.account_id)
+        # Signs pagination tokens: a token from another registry (activation) never verifies.
+        self.token_key = secrets.token_bytes(32)
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
         self.catalog: dict[str, Any] = {}  # the registry's own catalog data (displayName)

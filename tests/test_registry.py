@@ -97,7 +97,9 @@ def test_describe_registries_paginator(ecr, client):
     ("member", "value", "constraint"),
     [
         *(
-            pytest.param("maxResults", v, "must be less than or equal to 1000", id=f"max-{v}")
+            pytest.param(
+                "maxResults", v, "Member must have value less than or equal to 1000", id=f"max-{v}"
+            )
             for v in [1001, 5000, 2**31 - 1]
         ),
         *(

@@ -541,7 +541,7 @@ def test_describe_max_results_above_1000(client, value):
         excinfo,
         "InvalidParameterException",
         "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-        "'must be less than or equal to 1000'",
+        "'Member must have value less than or equal to 1000'",
     )
 
 
