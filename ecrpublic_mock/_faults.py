@@ -34,10 +34,27 @@ class Fault:
     def make(
         cls, code: str, operation: str | None, times: int, message: str | None, status: int | None
     ) -> Fault:
-        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
-            raise ValueError(f"times must be a positive int, got {times!r}")
+        """Check ``inject_fault``'s arguments when it is called, not when the fault fires:
+        TypeError for a wrong type, ValueError for a wrong value, naming the argument."""
+        if not isinstance(code, str):
+            raise TypeError(f"code must be a str, got {code!r}")
+        if not code:
+            raise ValueError("code must be a non-empty str, got ''")
         if operation is not None:
+            if not isinstance(operation, str):
+                raise TypeError(f"operation must be None or a str, got {operation!r}")
             operation = _operation_name(operation)
+        if not _is_int(times):
+            raise TypeError(f"times must be a positive int, got {times!r}")
+        if times < 1:
+            raise ValueError(f"times must be a positive int, got {times!r}")
+        if message is not None and not isinstance(message, str):
+            raise TypeError(f"message must be None or a str, got {message!r}")
+        if status is not None:
+            if not _is_int(status):
+                raise TypeError(f"status must be None or an int, got {status!r}")
+            if not 400 <= status <= 599:
+                raise ValueError(f"status must be an HTTP error status (400-599), got {status!r}")
         return cls(
             code=code,
             operation=operation,
@@ -47,18 +64,29 @@ class Fault:
         )
 
 
-def _operation_name(name: str) -> str:
-    """Accept the API name (``PutImage``) or the boto3 method name (``put_image``)."""
+def _is_int(value: object) -> bool:
+    """An int that is not a bool (bool is an int subclass, but not a count or a status)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@cache
+def _operation_names() -> dict[str, str]:
+    """Every accepted spelling of an operation: its API name and its boto3 method name."""
     from botocore import xform_name
 
     from ._model import service_model
 
     names = {xform_name(op): op for op in service_model().operation_names}
-    if name in names.values():
-        return name
-    if name in names:
-        return names[name]
-    raise ValueError(f"{name!r} is not an ecr-public operation")
+    names.update({op: op for op in names.values()})
+    return names
+
+
+def _operation_name(name: str) -> str:
+    """Accept the API name (``PutImage``) or the boto3 method name (``put_image``)."""
+    found = _operation_names().get(name)
+    if found is None:
+        raise ValueError(f"operation {name!r} is not an ecr-public operation")
+    return found
 
 
 def take_fault(faults: list[Fault], operation: str) -> None:

@@ -387,10 +387,23 @@ def test_unknown_operation_is_refused_at_inject_time(ecr, once, operation):
     assert outcomes(ecr) == ["success"]
 
 
-@pytest.mark.parametrize("times", [0, -1, True, False, 1.0, 2.5, "2", None])
-def test_times_must_be_a_positive_int(ecr, once, times):
-    """bool is an int subclass but not a count: refused too."""
-    with pytest.raises(ValueError, match="times must be a positive int"):
+@pytest.mark.parametrize(
+    ("times", "error"),
+    [
+        (0, ValueError),
+        (-1, ValueError),
+        (True, TypeError),
+        (False, TypeError),
+        (1.0, TypeError),
+        (2.5, TypeError),
+        ("2", TypeError),
+        (None, TypeError),
+    ],
+)
+def test_times_must_be_a_positive_int(ecr, once, times, error):
+    """bool is an int subclass but not a count: refused too. A wrong type is a TypeError,
+    a wrong value a ValueError."""
+    with pytest.raises(error, match="times must be a positive int"):
         ecr.inject_fault("ServerException", times=times)
     once.describe_repositories()
     assert outcomes(ecr) == ["success"]
