@@ -281,7 +281,7 @@ KEY_TOO_LONG = invalid(
 VALUE_TOO_LONG = invalid(
     "tags", f"must satisfy constraint: [must have length less than or equal to {VALUE_MAX}]"
 )
-LIST_TOO_LONG = invalid("tags", f"must have length less than or equal to {TAG_LIST_MAX}")
+LIST_TOO_LONG = invalid("tags", f"Member must have length less than or equal to {TAG_LIST_MAX}")
 
 INVALID_TAG_LISTS = [
     pytest.param(tags(("k" * (KEY_MAX + 1), "v")), KEY_TOO_LONG, id="key-129"),
