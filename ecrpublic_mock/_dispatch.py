@@ -10,16 +10,12 @@ from ._errors import EcrPublicMockBug, ServiceError
 from ._faults import Call, logged, take_fault
 from ._model import service_model
 from ._operations import HANDLERS
+from ._regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
 from ._validation import convert, validate
 
 if TYPE_CHECKING:
     from ._state import Registry
 
-# us-west-2 has an endpoint that serves only GetAuthorizationToken (reference page, Region).
-HOME_REGION = "us-east-1"
-TOKEN_REGION = "us-west-2"
-SERVED_REGIONS = frozenset({HOME_REGION, TOKEN_REGION})
-_TOKEN_OPERATION = "GetAuthorizationToken"
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
@@ -33,10 +29,10 @@ def answer(
         try:
             parsed = _parse(body)
             params = parsed if isinstance(parsed, dict) else params
-            if region == TOKEN_REGION and operation != _TOKEN_OPERATION:
+            if region == TOKEN_REGION and operation != TOKEN_OPERATION:
                 raise ServiceError(
                     "UnsupportedCommandException",
-                    f"{operation} command is only supported in us-east-1.",
+                    f"{operation} command is only supported in {HOME_REGION}.",
                 )
             status, payload, outcome = 200, _serve(registry, operation, parsed), "success"
         except ServiceError as error:

@@ -38,10 +38,6 @@ class PatchSet:
         self._saved: list[tuple[Any, str, Any]] = []
         self._lock = threading.Lock()
 
-    @property
-    def installed(self) -> bool:
-        return self._count > 0
-
     def acquire(self) -> None:
         with self._lock:
             self._count += 1

@@ -17,7 +17,6 @@ us-east-1.`` for every operation, GetAuthorizationToken included. An unsigned re
 from __future__ import annotations
 
 import json
-import re
 import signal
 import sys
 import traceback
@@ -25,9 +24,10 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from ._dispatch import HOME_REGION, SERVED_REGIONS, answer
+from ._dispatch import answer
 from ._errors import EcrPublicMockBug
 from ._model import service_model
+from ._regions import HOME_REGION, SERVED_REGIONS, scope_region
 from ._state import Registry
 
 if TYPE_CHECKING:
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
     from ._settings import Settings
 
-# AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ecr-public/aws4_request, ...
-_SCOPE = re.compile(r"Credential=[^/,\s]+/[0-9]{8}/([^/,\s]+)/")
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
@@ -74,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
         if prefix != service_model().metadata["targetPrefix"] or operation not in _operations():
             self._send(*_error(400, "UnknownOperationException", f"Unknown operation {target!r}"))
             return
-        region = region_of(self.headers.get("Authorization"))
+        region = scope_region(self.headers.get("Authorization"))
         if region not in SERVED_REGIONS:
             message = f"{operation} command is only supported in {HOME_REGION}."
             self._send(*_error(400, "UnsupportedCommandException", message))
@@ -109,12 +107,6 @@ def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], b
 @cache
 def _operations() -> frozenset[str]:
     return frozenset(service_model().operation_names)
-
-
-def region_of(authorization: str | None) -> str:
-    """The region of a SigV4 credential scope; us-east-1 when the request is unsigned."""
-    match = _SCOPE.search(authorization or "")
-    return match.group(1) if match else HOME_REGION
 
 
 def make_server(host: str, port: int, settings: Settings) -> MockServer:

@@ -339,7 +339,7 @@ def test_mock_and_client_created_before_freeze_follow_it():
         assert pushed_at(c, "frozen", digest) == sec(T0)
         # Outside the freeze, the real clock again.
         assert abs(repo_created(c, "real") - before_after) < dt.timedelta(minutes=5)
-        assert before_after <= repo_created(c, "after") <= real_now()
+        assert ms(before_after) <= repo_created(c, "after") <= real_now()
         assert before_after + TWELVE_HOURS - dt.timedelta(seconds=1) <= utc(token_expiry())
     finally:
         mock.stop()

@@ -262,20 +262,6 @@ def test_a_bug_is_a_500_with_its_text_and_a_traceback_on_stderr(server, monkeypa
     assert "ZeroDivisionError: boom" in err
 
 
-@pytest.mark.parametrize(
-    ("authorization", "region"),
-    [
-        (None, "us-east-1"),
-        ("", "us-east-1"),
-        (f"{SIGV4} Credential=AK/20240101/us-west-2/ecr-public/aws4_request", "us-west-2"),
-        (f"{SIGV4} Credential=AK/20240101/eu-west-1/ecr-public/aws4_request, S=1", "eu-west-1"),
-        ("Bearer token", "us-east-1"),
-    ],
-)
-def test_region_of(authorization, region):
-    assert _server.region_of(authorization) == region
-
-
 # -- the serve subcommand -----------------------------------------------------------------
 
 
