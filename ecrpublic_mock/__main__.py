@@ -7,7 +7,7 @@ import dataclasses
 import sys
 
 from . import _demo, _server
-from ._settings import MUTABILITIES, Settings
+from ._core.settings import MUTABILITIES, Settings
 
 
 def main(argv: list[str] | None = None) -> int:

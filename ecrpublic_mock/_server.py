@@ -16,7 +16,6 @@ us-east-1.`` for every operation, GetAuthorizationToken included. An unsigned re
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import traceback
@@ -24,25 +23,24 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from ._dispatch import answer
-from ._errors import EcrPublicMockBug
-from ._model import service_model
-from ._regions import HOME_REGION, SERVED_REGIONS, scope_region
-from ._state import Registry
+from ._api.dispatch import answer, encode, error_payload
+from ._api.model import service_model
+from ._api.regions import HOME_REGION, SERVED_REGIONS, scope_region
+from ._api.service import Service
+from ._core import messages
+from ._core.errors import EcrPublicMockBug, ServiceError
 
 if TYPE_CHECKING:
     from types import FrameType
 
-    from ._settings import Settings
-
-_CONTENT_TYPE = "application/x-amz-json-1.1"
+    from ._core.settings import Settings
 
 
 class MockServer(ThreadingHTTPServer):
-    """A threading HTTP server holding the one registry its requests are answered from."""
+    """A threading HTTP server holding the one service its requests are answered from."""
 
     def __init__(self, address: tuple[str, int], settings: Settings) -> None:
-        self.registry = Registry(settings)
+        self.service = Service(settings)
         super().__init__(address, _Handler)
 
     @property
@@ -64,25 +62,28 @@ class _Handler(BaseHTTPRequestHandler):
             if length < 0:
                 raise ValueError(length)
         except ValueError:
-            status, headers, data = _error(400, "SerializationException", "Invalid Content-Length")
+            status, headers, data = _error(
+                ServiceError("SerializationException", "Invalid Content-Length")
+            )
             # The body's end is unknown, so is the next request's start: close.
             self._send(status, {**headers, "Connection": "close"}, data)
             return
         body = self.rfile.read(length)
         if prefix != service_model().metadata["targetPrefix"] or operation not in _operations():
-            self._send(*_error(400, "UnknownOperationException", f"Unknown operation {target!r}"))
+            self._send(
+                *_error(ServiceError("UnknownOperationException", f"Unknown operation {target!r}"))
+            )
             return
         region = scope_region(self.headers.get("Authorization"))
         if region not in SERVED_REGIONS:
-            message = f"{operation} command is only supported in {HOME_REGION}."
-            self._send(*_error(400, "UnsupportedCommandException", message))
+            self._send(*_error(messages.unsupported_command(operation, HOME_REGION)))
             return
         try:
-            self._send(*answer(self.server.registry, operation, region, body))
+            self._send(*answer(self.server.service, operation, region, body))
         except EcrPublicMockBug as bug:
             # A bug in the mock: never passed off as an AWS error, and shown with its cause.
             traceback.print_exc(file=sys.stderr)
-            self._send(*_error(500, "InternalFailure", str(bug)))
+            self._send(*_error(ServiceError("InternalFailure", str(bug), 500)))
 
     def do_GET(self) -> None:
         """Nothing is served by GET: the service's API is POST only."""
@@ -99,9 +100,8 @@ class _Handler(BaseHTTPRequestHandler):
         """No line per request: a test suite's output stays its own (errors still log)."""
 
 
-def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], bytes]:
-    data = json.dumps({"__type": code, "message": message}).encode()
-    return status, {"Content-Type": _CONTENT_TYPE, "Content-Length": str(len(data))}, data
+def _error(error: ServiceError) -> tuple[int, dict[str, str], bytes]:
+    return encode(error.status, error_payload(error))
 
 
 @cache

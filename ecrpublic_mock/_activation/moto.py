@@ -13,16 +13,16 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._settings import Settings
-from ._state import Registry
+from .._api.service import Service
+from .._core.settings import Settings
 
 if TYPE_CHECKING:
-    from ._patches import PatchSet
+    from .patches import PatchSet
 
 SWITCH = "ECRPUBLIC_MOCK_WITH_MOTO"
 _OFF = frozenset({"0", "false", "no", "off"})
 
-_registries: dict[str, Registry] = {}
+_services: dict[str, Service] = {}
 _held: list[PatchSet] = []  # acquired for as long as any of that state exists
 
 
@@ -38,7 +38,7 @@ class _ResetWatch:
         return ()
 
     def clear(self) -> None:
-        _registries.clear()
+        _services.clear()
         while _held:
             _held.pop().release()
 
@@ -46,7 +46,7 @@ class _ResetWatch:
 _WATCH = _ResetWatch()
 
 
-def moto_registry(patches: PatchSet) -> Registry | None:
+def moto_service(patches: PatchSet) -> Service | None:
     """The state serving ecr-public for moto's active ``mock_aws``, if any."""
     models: Any = sys.modules.get("moto.core.models")
     if models is None or not models.botocore_stubber.enabled:
@@ -54,15 +54,15 @@ def moto_registry(patches: PatchSet) -> Registry | None:
     if os.environ.get(SWITCH, "").strip().lower() in _OFF:
         return None
     account = os.environ.get("MOTO_ACCOUNT_ID") or models.DEFAULT_ACCOUNT_ID
-    registry = _registries.get(account)
-    if registry is None:
+    service = _services.get(account)
+    if service is None:
         from moto.core.base_backend import BackendDict
 
         if not _held:
             patches.acquire()
             _held.append(patches)
-        registry = _registries[account] = Registry(Settings(account_id=account))
+        service = _services[account] = Service(Settings(account_id=account))
         instances: list[Any] = BackendDict._instances  # type: ignore[misc]
         if not any(item is _WATCH for item in instances):
             instances.append(_WATCH)
-    return registry
+    return service

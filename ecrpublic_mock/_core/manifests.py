@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import invalid_parameter
+from . import messages
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -59,6 +59,11 @@ class Manifest:
         return list(dict.fromkeys(digests))
 
     @property
+    def referenced(self) -> tuple[str, ...]:
+        """The digests of the images a list/index names, in order, once each."""
+        return tuple(dict.fromkeys(r.digest for r in self.references))
+
+    @property
     def size(self) -> int:
         return sum(layer.size for layer in self.layers)
 
@@ -67,40 +72,30 @@ class _Malformed(Exception):
     """The manifest's JSON does not have the shape of its media type."""
 
 
-def _invalid_json() -> Exception:
-    return invalid_parameter("ImageManifest", "Invalid JSON syntax")
-
-
 def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
     """Parse ``text`` as the service does; any problem is the ServiceError it answers."""
     try:
         text.encode()  # a lone surrogate is no UTF-8 text: there is no digest to compute
         document = json.loads(text)
     except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
-        raise _invalid_json() from None
+        raise messages.invalid_manifest() from None
     if not isinstance(document, dict):
-        raise _invalid_json()
+        raise messages.invalid_manifest()
     media_type = document.get("mediaType", given_media_type)
     if not isinstance(media_type, str):
-        raise _invalid_json()
+        raise messages.invalid_manifest()
     if given_media_type is not None and given_media_type != media_type:
-        raise invalid_parameter(
-            "imageManifestMediaType", "must match the mediaType of the manifest"
-        )
+        raise messages.manifest_media_type_mismatch()
     if media_type not in IMAGE_TYPES | LIST_TYPES | V1_TYPES:
-        raise invalid_parameter("imageManifestMediaType", "Invalid manifest media type")
+        raise messages.unknown_manifest_media_type()
     try:
         manifest = _read(document, media_type)
     except _Malformed:
-        raise _invalid_json() from None
+        raise messages.invalid_manifest() from None
     if len(manifest.layers) > max_layers:
-        raise invalid_parameter("ImageManifest", "Limit on number of layers per image exceeded")
+        raise messages.too_many_layers()
     if manifest.size > MAX_SIZE:
-        # imageSizeInBytes is a Long. AWS leaves the message undocumented; the mock chooses
-        # this constraint text.
-        raise invalid_parameter(
-            "ImageManifest", f"Sum of layer sizes must be less than or equal to {MAX_SIZE}"
-        )
+        raise messages.image_too_large(MAX_SIZE)
     return manifest
 
 

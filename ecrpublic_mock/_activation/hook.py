@@ -27,47 +27,47 @@ import botocore.utils
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 
-from ._dispatch import answer
-from ._model import service_model
-from ._moto import moto_registry
-from ._patches import Patch, PatchSet
-from ._regions import endpoint_region, served
+from .._api.dispatch import answer
+from .._api.model import service_model
+from .._api.regions import endpoint_region, served
+from .moto import moto_service
+from .patches import Patch, PatchSet
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
 
-    from ._state import Registry
+    from .._api.service import Service
 
-# Every active registry in the process, in start order (plain list operations are atomic
+# Every active service in the process, in start order (plain list operations are atomic
 # under the GIL), and the ones the current thread or task started, innermost last.
-_active: list[Registry] = []
-_local: contextvars.ContextVar[tuple[Registry, ...]] = contextvars.ContextVar(
+_active: list[Service] = []
+_local: contextvars.ContextVar[tuple[Service, ...]] = contextvars.ContextVar(
     "ecrpublic_mock_local", default=()
 )
 
 
-def activate(registry: Registry) -> None:
+def activate(service: Service) -> None:
     PATCHES.acquire()
-    _active.append(registry)
-    _local.set((*_local.get(), registry))
+    _active.append(service)
+    _local.set((*_local.get(), service))
 
 
-def deactivate(registry: Registry) -> None:
+def deactivate(service: Service) -> None:
     # Registries compare by identity: an outer mock stopped first leaves the inner serving.
-    _active.remove(registry)
+    _active.remove(service)
     mine = _local.get()
-    if registry in mine:
-        _local.set(tuple(other for other in mine if other is not registry))
+    if service in mine:
+        _local.set(tuple(other for other in mine if other is not service))
     PATCHES.release()
 
 
-def current() -> Registry | None:
+def current() -> Service | None:
     """The state that answers a call made now, in this thread or task."""
-    for registry in reversed(_local.get()):
+    for service in reversed(_local.get()):
         # A task's copy of the context may name a mock that another task has stopped.
-        if registry in _active:
-            return registry
-    return _active[-1] if _active else moto_registry(PATCHES)
+        if service in _active:
+            return service
+    return _active[-1] if _active else moto_service(PATCHES)
 
 
 def _choose_signer(**kwargs: Any) -> object:
@@ -76,9 +76,9 @@ def _choose_signer(**kwargs: Any) -> object:
     The state chosen here answers the call, even if its mock stops (in another thread)
     before the request goes out: an unsigned request must never reach the network.
     """
-    registry = current()
-    _serving.set(registry)
-    return botocore.UNSIGNED if registry is not None else None
+    service = current()
+    _serving.set(service)
+    return botocore.UNSIGNED if service is not None else None
 
 
 def _before_sign(request: Any, **kwargs: Any) -> None:
@@ -107,28 +107,28 @@ class _Answer(AWSResponse):
         return self._content
 
 
-def _serve(registry: Registry, operation: str, request: Any) -> _Answer:
+def _serve(service: Service, operation: str, request: Any) -> _Answer:
     region = endpoint_region(request.url)
-    status, headers, body = answer(registry, operation, region or "", request.body)
+    status, headers, body = answer(service, operation, region or "", request.body)
     return _Answer(request.url, status, headers, body)
 
 
 def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:
-    registry = _serving.get() or current()
-    if registry is None:
+    service = _serving.get() or current()
+    if service is None:
         return None
     # The waits botocore adds to this call (retry back-off, adaptive mode's rate limiter)
     # would be waits for nothing: the answer is already here.
     _skip_sleep.set(True)
     _patch_aiobotocore()
-    return _serve(registry, event_name.rpartition(".")[2], request)
+    return _serve(service, event_name.rpartition(".")[2], request)
 
 
 # Set while a call is answered by a mock; cleared when botocore is done with the call. A
 # context variable, so one thread's (or task's) call never affects another's waits.
 _skip_sleep: contextvars.ContextVar[bool] = contextvars.ContextVar("_skip_sleep", default=False)
 # The state answering the call in progress (chosen when botocore chose not to sign it).
-_serving: contextvars.ContextVar[Registry | None] = contextvars.ContextVar("_serving", default=None)
+_serving: contextvars.ContextVar[Service | None] = contextvars.ContextVar("_serving", default=None)
 
 
 def _call_over(**kwargs: Any) -> None:
@@ -270,8 +270,8 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
         target = request.headers.get("X-Amz-Target")
         if isinstance(target, bytes):
             target = target.decode("latin-1")
-        registry = current()
-        if registry is None or not isinstance(target, str):
+        service = current()
+        if service is None or not isinstance(target, str):
             return send(self, request)
         prefix, _, operation = target.partition(".")
         if prefix != service_model().metadata["targetPrefix"]:
@@ -279,7 +279,7 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
         hook_emitter(self._event_emitter)
         if not served(endpoint_region(request.url)):
             raise EndpointConnectionError(endpoint_url=request.url)
-        return _serve(registry, operation, request)
+        return _serve(service, operation, request)
 
     _send.__wrapped__ = send  # type: ignore[attr-defined]
     return _send

@@ -7,6 +7,7 @@ costs O(log n + page), never O(everything stored).
 
 from __future__ import annotations
 
+import secrets
 from bisect import bisect_right
 from typing import Generic, TypeVar
 
@@ -14,14 +15,23 @@ V = TypeVar("V")
 
 
 class OrderedIndex(Generic[V]):
-    __slots__ = ("_dead", "_entries", "_keys", "_next", "_seqs")
+    """``identity`` tells this index from any other (a repository deleted and created
+    again gets a new one), so a position can be named together with its index."""
+
+    __slots__ = ("_dead", "_entries", "_keys", "_next", "_seqs", "identity")
 
     def __init__(self) -> None:
+        self.identity = secrets.token_hex(8)
         self._entries: dict[str, tuple[int, V]] = {}
         self._seqs: list[int] = []  # ascending; parallel to _keys
         self._keys: list[str | None] = []  # None marks a removed entry until compaction
         self._dead = 0
         self._next = 0
+
+    @property
+    def issued(self) -> int:
+        """The highest position ever assigned (-1 for none): no later one can be named."""
+        return self._next - 1
 
     def __len__(self) -> int:
         return len(self._entries)

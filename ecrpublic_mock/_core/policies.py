@@ -1,4 +1,4 @@
-"""Repository policies: Set (with AWS's structural checks), Get and Delete."""
+"""Repository policies: AWS's structural checks, the lockout guard, and its rendering."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._errors import ServiceError, invalid_parameter
-from ._operations import Params, operation, repository
+from . import messages
 
 if TYPE_CHECKING:
-    from ._state import Registry, Repository
+    from .state import Repository
 
 _VERSIONS = ("2012-10-17", "2008-10-17")
 _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
@@ -186,49 +185,26 @@ def _locks_out(statements: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _policy_output(repo: Repository, text: str) -> Params:
-    return {"registryId": repo.registry_id, "repositoryName": repo.name, "policyText": text}
-
-
-@operation("SetRepositoryPolicy")
-def set_repository_policy(registry: Registry, params: Params) -> Params:
-    repo = repository(registry, "SetRepositoryPolicy", params)
+def set_policy(repo: Repository, text: str, *, force: bool) -> str:
+    """Store the policy as AWS renders it, and return that rendering."""
     try:
-        document = _parse(params["policyText"])
+        document = _parse(text)
         statements = _statements(document)
     except _Invalid:
-        # Real ECR's one message for every malformed policy.
-        raise invalid_parameter("PolicyText", "Invalid repository policy provided") from None
-    if not params.get("force") and _locks_out(statements):
-        raise invalid_parameter(
-            "PolicyText",
-            "The policy would prevent setting another policy in the future; "
-            "set force to true to set it anyway",
-        )
-    # AWS answers, and later returns, its own rendering of the document it stored.
+        raise messages.invalid_policy() from None
+    if not force and _locks_out(statements):
+        raise messages.policy_lockout()
     repo.policy = render(document)
-    return _policy_output(repo, repo.policy)
-
-
-def _policy(repo: Repository) -> str:
-    if repo.policy is None:
-        raise ServiceError(
-            "RepositoryPolicyNotFoundException",
-            f"Repository policy does not exist for the repository with name '{repo.name}' "
-            f"in the registry with id '{repo.registry_id}'",
-        )
     return repo.policy
 
 
-@operation("GetRepositoryPolicy")
-def get_repository_policy(registry: Registry, params: Params) -> Params:
-    repo = repository(registry, "GetRepositoryPolicy", params)
-    return _policy_output(repo, _policy(repo))
+def get_policy(repo: Repository) -> str:
+    if repo.policy is None:
+        raise messages.policy_not_found(repo)
+    return repo.policy
 
 
-@operation("DeleteRepositoryPolicy")
-def delete_repository_policy(registry: Registry, params: Params) -> Params:
-    repo = repository(registry, "DeleteRepositoryPolicy", params)
-    text = _policy(repo)
+def delete_policy(repo: Repository) -> str:
+    text = get_policy(repo)
     repo.policy = None
-    return _policy_output(repo, text)
+    return text

@@ -1,13 +1,11 @@
-"""Fault injection and the call log: what a test sets up and reads back on the handle."""
+"""Fault injection: the next calls fail as AWS would fail them (a test's setting)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from ._errors import ServiceError
-from ._validation import blob_length
+from .._core.errors import ServiceError
 
 # Status codes of the errors a test is likely to inject; everything else is a client error.
 _STATUS = {
@@ -74,7 +72,7 @@ def _operation_names() -> dict[str, str]:
     """Every accepted spelling of an operation: its API name and its boto3 method name."""
     from botocore import xform_name
 
-    from ._model import service_model
+    from .model import service_model
 
     names = {xform_name(op): op for op in service_model().operation_names}
     names.update({op: op for op in names.values()})
@@ -97,50 +95,3 @@ def take_fault(faults: list[Fault], operation: str) -> None:
             if fault.remaining == 0:
                 faults.remove(fault)
             raise ServiceError(fault.code, fault.message, fault.status)
-
-
-def logged(operation: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters as the call log keeps them: blobs become ``"<N bytes>"``.
-
-    A layer part is up to 20 MiB of base64; keeping every one would make the log hold
-    every layer ever uploaded a second time.
-    """
-    paths = _blob_paths(operation)
-    if not paths:
-        return params
-    kept = dict(params)
-    for parent, member in paths:
-        holder = kept if parent is None else kept.get(parent)
-        if isinstance(holder, dict) and isinstance(holder.get(member), str):
-            if parent is not None:
-                holder = kept[parent] = dict(holder)
-            holder[member] = f"<{blob_length(holder[member])} bytes>"
-    return kept
-
-
-@cache
-def _blob_paths(operation: str) -> tuple[tuple[str | None, str], ...]:
-    """Blob members of an operation's input, top-level or one structure down."""
-    from ._model import operation_model
-
-    shape: Any = operation_model(operation).input_shape
-    found: list[tuple[str | None, str]] = []
-    for name, member in shape.members.items():
-        if member.type_name == "blob":
-            found.append((None, name))
-        elif member.type_name == "structure":
-            found += [(name, inner) for inner, m in member.members.items() if m.type_name == "blob"]
-    return tuple(found)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call the mock served: what was asked and how it ended."""
-
-    operation: str
-    params: dict[str, Any]
-    outcome: str  # "success", or the error code answered
-
-    @property
-    def succeeded(self) -> bool:
-        return self.outcome == "success"

@@ -7,11 +7,12 @@ import inspect
 import sys
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
-from . import _hook, _push
-from ._faults import Call, Fault
-from ._manifests import DOCKER_MANIFEST
-from ._settings import Mutability, Settings, check_mutability
-from ._state import Registry
+from .._api.faults import Fault
+from .._api.service import Service
+from .._core.manifests import DOCKER_MANIFEST
+from .._core.settings import Mutability, Settings, check_mutability
+from .._handle import push
+from . import hook
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
-    from ._views import RepositoryView
+    from .._api.calls import Call
+    from .._handle.views import RepositoryView
 
 T = TypeVar("T")
 
@@ -49,14 +51,14 @@ class EcrPublicMock:
 
     def __init__(self, **options: Unpack[MockOptions]) -> None:
         self._settings = Settings.from_options(dict(options))
-        self._registry = Registry(self._settings)
+        self._service = Service(self._settings)
         self._active = False
 
     @classmethod
     def _from_settings(cls, settings: Settings) -> EcrPublicMock:
         mock = cls.__new__(cls)
         mock._settings = settings
-        mock._registry = Registry(settings)
+        mock._service = Service(settings)
         mock._active = False
         return mock
 
@@ -70,9 +72,9 @@ class EcrPublicMock:
         """Activate with fresh state; clients answer from it until ``stop()``."""
         if self._active:
             raise RuntimeError("this EcrPublicMock is already active")
-        self._registry = Registry(self._settings)
+        self._service = Service(self._settings)
         self._active = True
-        _hook.activate(self._registry)
+        hook.activate(self._service)
         return self
 
     def stop(self) -> None:
@@ -80,7 +82,7 @@ class EcrPublicMock:
         if not self._active:
             raise RuntimeError("this EcrPublicMock is not active")
         self._active = False
-        _hook.deactivate(self._registry)
+        hook.deactivate(self._service)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -265,7 +267,7 @@ class EcrPublicMock:
     @property
     def registry_alias(self) -> str:
         """The registry's default alias, as in ``public.ecr.aws/<alias>/<repository>``."""
-        return self._registry.alias
+        return self._service.registry.alias
 
     def set_image_tag_mutability(self, repository_name: str, mutability: Mutability) -> None:
         """Make one repository's tags immutable (or mutable) for this activation.
@@ -274,8 +276,8 @@ class EcrPublicMock:
         ``ImageTagAlreadyExistsException``.
         """
         check_mutability(mutability)
-        with self._registry.lock:
-            repo = self._registry.repositories.get(repository_name)
+        with self._service.lock:
+            repo = self._service.registry.repositories.get(repository_name)
             if repo is None:
                 raise LookupError(f"no repository named {repository_name!r} in this mock")
             repo.mutability = mutability
@@ -296,20 +298,20 @@ class EcrPublicMock:
         retry logic sees the answer as it would AWS's, but its back-off sleeps are skipped.
         """
         fault = Fault.make(code, operation, times, message, status)
-        with self._registry.lock:
-            self._registry.faults.append(fault)
+        with self._service.lock:
+            self._service.faults.append(fault)
 
     @property
     def calls(self) -> tuple[Call, ...]:
         """Every call served so far, in order (the helpers' own calls are not counted)."""
-        return tuple(self._registry.calls)
+        return tuple(self._service.calls)
 
     @property
     def repositories(self) -> Mapping[str, RepositoryView]:
         """A read-only snapshot of every repository, its images, tags and layers."""
-        from . import _views  # loaded on first use: it costs every importer 4 ms otherwise
+        from .._handle import views  # loaded on first use: it costs every importer 4 ms otherwise
 
-        return _views.repositories(self._registry)
+        return views.repositories(self._service.registry)
 
     def push_image(
         self,
@@ -327,8 +329,8 @@ class EcrPublicMock:
         (os, architecture) for the generated config. Errors are the ClientErrors the API
         would raise.
         """
-        return _push.push_image(
-            self._registry, repository_name, tag, layers, media_type, platform, config
+        return push.push_image(
+            self._service.registry, repository_name, tag, layers, media_type, platform, config
         )
 
     def push_index(
@@ -340,7 +342,7 @@ class EcrPublicMock:
         media_type: str | None = None,
     ) -> str:
         """Push a manifest list (OCI index when every image is OCI) over pushed images."""
-        return _push.push_index(self._registry, repository_name, tag, images, media_type)
+        return push.push_index(self._service.registry, repository_name, tag, images, media_type)
 
 
 def _xunit(cls: type, name: str) -> Callable[[Any, Any], None] | None:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from ._errors import ServiceError, invalid_parameter
-from ._model import operation_model
+from .._core import messages
+from .model import operation_model
 
 if TYPE_CHECKING:
     from botocore.model import ListShape, MapShape, Shape, StructureShape
@@ -96,10 +96,7 @@ def _converter(shape: Shape) -> Converter:
             try:
                 return base64.b64decode(value, validate=True)
             except ValueError:  # binascii.Error, or text that is not ASCII
-                # AWS leaves the text undocumented; the mock chooses this one.
-                raise ServiceError(
-                    "SerializationException", f"Invalid base64 value in payload at '{path}'"
-                ) from None
+                raise messages.invalid_base64(path) from None
 
         return convert_blob
 
@@ -115,7 +112,7 @@ def validate(operation: str, params: Any) -> None:
     violation = _checker(shape)(params, "")
     if violation is not None:
         path, constraint = violation
-        raise invalid_parameter(path, constraint)
+        raise messages.invalid_parameter(path, constraint)
 
 
 def _length_checks(shape: Shape, wording: str = "must") -> Callable[[int], str | None]:
@@ -137,24 +134,14 @@ def _length_checks(shape: Shape, wording: str = "must") -> Callable[[int], str |
 _FRAMEWORK = "Member must"
 
 
-def blob_length(encoded: str) -> int:
-    """Decoded size of a base64 blob, without decoding it (parts are up to 20 MiB)."""
-    size = len(encoded)
-    return size * 3 // 4 - encoded[-2:].count("=") if size else 0
-
-
 @cache
 def _checker(shape: Shape) -> Checker:
     kinds = _JSON_TYPES[shape.type_name]
 
     def check_type(value: Any, path: str) -> None:
-        """A JSON type the model does not allow: the service cannot even deserialize it."""
         if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
             return
-        raise ServiceError(
-            "SerializationException",
-            f"Unexpected value type in payload at '{path}': expected {shape.type_name}",
-        )
+        raise messages.unexpected_type(path, shape.type_name)
 
     if shape.type_name == "structure":
         structure = cast("StructureShape", shape)

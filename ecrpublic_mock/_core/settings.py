@@ -13,7 +13,7 @@ _ACCOUNT = re.compile(r"[0-9]{12}")
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """Defaults are the real service's values (reference page, public service quotas)."""
+    """Defaults are the real service's values (docs/aws-behaviour.md, section "Quotas")."""
 
     account_id: str = "123456789012"
     image_tag_mutability: Mutability = "MUTABLE"

@@ -1,65 +1,28 @@
-"""In-memory state of one activation: the caller's registry, repositories, images, layers."""
+"""In-memory state of one registry: its repositories, images, tags, layers and uploads."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from ._clock import now
-from ._ordered import OrderedIndex
+from .clock import now_in_milliseconds, now_in_seconds
+from .ordered import OrderedIndex
 
 if TYPE_CHECKING:
     import datetime
 
-    from ._faults import Call, Fault
-    from ._settings import Mutability, Settings
+    from .settings import Mutability, Settings
 
 PUBLIC_HOST = "public.ecr.aws"
-
-V = TypeVar("V")
-
-
-def now_in_seconds() -> datetime.datetime:
-    """Image push and tag times: whole seconds, as the AWS CLI's ``describe-images`` and
-    ``describe-image-tags`` examples show them (``2024-07-23T11:32:49-05:00``)."""
-    return now().replace(microsecond=0)
-
-
-def now_in_milliseconds() -> datetime.datetime:
-    """Repository creation times: whole milliseconds, as the AWS CLI's
-    ``create-repository`` example shows them (``2024-07-07T00:07:56.526000-05:00``)."""
-    moment = now()
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-class Listing(OrderedIndex[V]):
-    """An index that pagination tokens can name.
-
-    ``identity`` tells this listing from any other (a repository deleted and created again
-    gets a new one); ``issued`` is the highest position the index has ever assigned, so a
-    token naming a later position cannot have come from it.
-    """
-
-    __slots__ = ("identity", "issued")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.identity = secrets.token_hex(8)
-        self.issued = -1
-
-    def add(self, key: str, value: V) -> None:
-        super().add(key, value)
-        self.issued += 1  # OrderedIndex positions are 0, 1, 2, ... in order of addition
 
 
 def default_alias(account_id: str) -> str:
     """The registry's default alias: 8 characters, letter and digit alternating.
 
     AWS assigns one at random (seen: ``l4w8c3b8``); deriving it from the account id keeps
-    URIs stable from run to run.
+    URIs stable from run to run (docs/aws-behaviour.md, section "Where the mock chooses").
     """
     digest = hashlib.sha256(f"ecr-public-alias:{account_id}".encode()).digest()
     return "".join(
@@ -71,7 +34,7 @@ def default_alias(account_id: str) -> str:
 class Blob:
     """Layer bytes, stored once per digest however many repositories use them.
 
-    Kept as the uploaded parts: joining them would copy the whole layer again.
+    Kept as the uploaded chunks: joining them would copy the whole layer again.
     """
 
     digest: str
@@ -92,10 +55,12 @@ class Layer:
 
 @dataclass(eq=False, repr=False)
 class Upload:
+    """An open upload: chunks kept as they came, hashed as they arrive."""
+
+    upload_id: str
     repository: Repository
     chunks: list[bytes] = field(default_factory=list)
-    part_sizes: list[int] = field(default_factory=list)
-    received: int = 0  # bytes so far; the next part must start here
+    received: int = 0  # bytes so far; the next chunk starts here
     hasher: Any = field(default_factory=hashlib.sha256)
 
 
@@ -129,12 +94,12 @@ class Repository:
     catalog: dict[str, Any] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)  # resource tags
     policy: str | None = None
-    images: Listing[Image] = field(default_factory=Listing)
-    image_tags: Listing[TagRecord] = field(default_factory=Listing)
+    images: OrderedIndex[Image] = field(default_factory=OrderedIndex)
+    image_tags: OrderedIndex[TagRecord] = field(default_factory=OrderedIndex)
     layers: dict[str, Layer] = field(default_factory=dict)
     # image digest -> the manifest lists/indexes in this repository that reference it
     referrers: dict[str, dict[str, None]] = field(default_factory=dict)
-    # ids of this repository's open layer uploads: they go when the repository goes
+    # ids of this repository's open uploads: they go when the repository goes
     uploads: dict[str, None] = field(default_factory=dict)
 
     @property
@@ -144,30 +109,24 @@ class Repository:
 
 
 class Registry:
-    """Everything one activation stores; every operation runs under ``lock``."""
+    """Everything one registry stores; every operation runs under ``lock``."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.account_id = settings.account_id
         self.alias = default_alias(settings.account_id)
         self.uri = f"{PUBLIC_HOST}/{self.alias}"
-        self.repositories: Listing[Repository] = Listing()
-        # DescribeRegistries lists one registry, this one: its account id.
-        self.registries: Listing[str] = Listing()
-        self.registries.add(self.account_id, self.account_id)
-        # Signs pagination tokens: a token from another registry (activation) never verifies.
-        self.token_key = secrets.token_bytes(32)
+        self.repositories: OrderedIndex[Repository] = OrderedIndex()
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
         self.catalog: dict[str, Any] = {}  # the registry's own catalog data (displayName)
-        self.faults: list[Fault] = []
-        self.calls: list[Call] = []
         self.lock = threading.RLock()
 
-    def new_repository(self, name: str) -> Repository:
-        return Repository(
-            name=name,
-            registry_id=self.account_id,
-            uri=f"{self.uri}/{name}",
-            mutability=self.settings.image_tag_mutability,
-        )
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:ecr-public::{self.account_id}:registry/{self.account_id}"
+
+    def names(self, registry_id: str, *, alias_allowed: bool) -> bool:
+        """Does ``registry_id`` name this registry (its account id, or its alias where the
+        operation accepts one)?"""
+        return registry_id == self.account_id or (alias_allowed and registry_id == self.alias)

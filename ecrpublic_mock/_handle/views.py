@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     import datetime
     from collections.abc import Mapping
 
-    from ._settings import Mutability
-    from ._state import Image, Layer, Registry, Repository
+    from .._core.settings import Mutability
+    from .._core.state import Image, Layer, Registry, Repository
 
 
 @dataclass(frozen=True)
