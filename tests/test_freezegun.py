@@ -489,6 +489,7 @@ print("ok")
 """
 
 
+@pytest.mark.slow
 def test_importing_under_freeze_caches_no_clock():
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(FRESH_INTERPRETER)],

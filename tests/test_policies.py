@@ -1,14 +1,15 @@
 """SetRepositoryPolicy, GetRepositoryPolicy and DeleteRepositoryPolicy.
 
-Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (section
-"Repositories, policies, tags": RepositoryNotFound and RepositoryPolicyNotFound real
-texts; "SetRepositoryPolicy validates the policy document: not JSON, or not an IAM policy
-shape, is InvalidParameterException"; sections "Service" and "Region"); the invalid-policy
-text ``Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository
+Sources: ``docs/aws-behaviour.md`` (sections "Repositories" and "Policies":
+RepositoryNotFound and RepositoryPolicyNotFound real texts; "SetRepositoryPolicy checks
+the document: text that is not JSON, or JSON that is not shaped like an IAM policy, is
+InvalidParameterException"; sections "Service" and "Regions"); the invalid-policy text
+``Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository
 policy provided'`` is real ECR output quoted in
-github.com/terraform-aws-modules/terraform-aws-ecr/issues/19 and kislyuk/aegea/issues/16;
-botocore's model for the 10240-character limit; the lead's decisions elsewhere (the
-lockout check, which shapes count as valid).
+github.com/terraform-aws-modules/terraform-aws-ecr/issues/19 and
+kislyuk/aegea/issues/16; botocore's model for the 10240-character limit. Where AWS
+leaves a point undocumented (the lockout check, which shapes count as valid), the mock
+chooses.
 """
 
 import json
@@ -111,8 +112,9 @@ def current_policy(client, name="app"):
 
 
 def test_set_get_delete_cycle(client):
-    """Lead's decision: all three answer registryId, repositoryName and policyText; Delete
-    answers the deleted policy, after which Get is RepositoryPolicyNotFound (real text)."""
+    """AWS leaves this undocumented; the mock chooses: all three answer registryId,
+    repositoryName and policyText; Delete answers the deleted policy, after which Get is
+    RepositoryPolicyNotFound (real text)."""
     set_response = client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
     assert set_response["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert body(set_response) == expected(VALID_POLICY)
@@ -194,7 +196,8 @@ def test_policies_are_per_repository(client):
 
 
 def test_deleted_and_recreated_repository_has_no_policy(client):
-    """Lead's decision: a re-created repository is a new repository."""
+    """AWS leaves this undocumented; the mock chooses: a re-created repository is a new
+    repository."""
     client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
     client.delete_repository(repositoryName="app")
     client.create_repository(repositoryName="app")
@@ -313,8 +316,9 @@ VALID_DOCUMENTS = [
 
 @pytest.mark.parametrize("text", VALID_DOCUMENTS)
 def test_valid_documents_are_accepted(client, text):
-    """Lead's decision on the accepted IAM shapes: Statement as an object or a list,
-    Principal "*" or {"AWS": arn or [arns]}, Action string or list, Sid and Condition."""
+    """AWS leaves the accepted IAM shapes undocumented; the mock chooses: Statement as
+    an object or a list, Principal "*" or {"AWS": arn or [arns]}, Action string or list,
+    Sid and Condition."""
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
     )
@@ -413,9 +417,10 @@ INVALID_DOCUMENTS = [
 @pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
 @pytest.mark.parametrize("text", INVALID_DOCUMENTS)
 def test_invalid_documents_are_rejected(client, text, previous):
-    """Reference: not JSON or not an IAM policy shape is InvalidParameterException; the
-    text is real ECR output (terraform-aws-ecr#19, aegea#16); the kinds of invalid
-    shapes are the lead's decision. Nothing changes."""
+    """docs/aws-behaviour.md, section "Policies": not JSON or not an IAM policy shape is
+    InvalidParameterException; the text is real ECR output (terraform-aws-ecr#19,
+    aegea#16); the kinds of invalid shapes are the mock's choice (AWS leaves them
+    undocumented). Nothing changes."""
     if previous is not None:
         client.set_repository_policy(repositoryName="app", policyText=previous)
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
@@ -460,8 +465,9 @@ LOCKOUT_ACTIONS = [
 @pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
 @pytest.mark.parametrize("action", LOCKOUT_ACTIONS)
 def test_lockout_without_force_is_rejected(client, action, previous):
-    """Lead's decision: a Deny for Principal "*" covering ecr-public:SetRepositoryPolicy
-    needs force=True; the text names the force flag. Nothing changes."""
+    """AWS leaves this undocumented; the mock chooses: a Deny for Principal "*" covering
+    ecr-public:SetRepositoryPolicy needs force=True; the text names the force flag.
+    Nothing changes."""
     if previous is not None:
         client.set_repository_policy(repositoryName="app", policyText=previous)
     text = deny_all(action)
@@ -503,8 +509,8 @@ def deny_everything_to(principal):
     ],
 )
 def test_lockout_refused_then_forced(client, text):
-    """IAM: ``"*"``, ``{"AWS": "*"}`` and ``{"AWS": ["*"]}`` all name everyone (lead's
-    decision extends the lockout rule to these equivalent forms); a locking-out statement
+    """IAM: ``"*"``, ``{"AWS": "*"}`` and ``{"AWS": ["*"]}`` all name everyone (the mock
+    extends its lockout rule to these equivalent forms); a locking-out statement
     among others locks out too. Refused without force, accepted with it."""
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
@@ -531,8 +537,9 @@ def test_lockout_single_statement_object(client):
     ],
 )
 def test_lockout_through_not_action(client, not_action, locks_out):
-    """IAM: a Deny with NotAction denies every action it does not name, so denying everyone
-    all but PutImage also denies SetRepositoryPolicy (lead's decision: a lockout)."""
+    """IAM: a Deny with NotAction denies every action it does not name, so denying
+    everyone all but PutImage also denies SetRepositoryPolicy (the mock's choice: a
+    lockout)."""
     text = policy({"Effect": "Deny", "Principal": "*", "NotAction": not_action})
     if locks_out:
         with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
@@ -549,7 +556,8 @@ def test_lockout_through_not_action(client, not_action, locks_out):
     ["ecr-public:GetRepositoryPolicy", "ecr-public:DeleteRepositoryPolicy", "ecr-public:Put*"],
 )
 def test_deny_for_all_not_covering_set_policy_needs_no_force(client, action):
-    """Lead's decision: only a Deny covering SetRepositoryPolicy is a lockout."""
+    """AWS leaves this undocumented; the mock chooses: only a Deny covering
+    SetRepositoryPolicy is a lockout."""
     text = deny_all(action)
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
