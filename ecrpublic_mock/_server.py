@@ -76,7 +76,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         region = scope_region(self.headers.get("Authorization"))
         if region not in SERVED_REGIONS:
-            self._send(*_error(messages.unsupported_command(operation, HOME_REGION)))
+            self._send(
+                *_error(
+                    messages.error(
+                        messages.UNSUPPORTED_COMMAND, operation=operation, home=HOME_REGION
+                    )
+                )
+            )
             return
         try:
             self._send(*answer(self.server.service, operation, region, body))

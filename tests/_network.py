@@ -28,7 +28,7 @@ def is_loopback(host: Any) -> bool:
 
 
 def _mock_serving() -> bool:
-    from ecrpublic_mock import _hook
+    from ecrpublic_mock._activation import hook as _hook
 
     return _hook.current() is not None
 

@@ -11,7 +11,8 @@ import types
 
 import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 
 def test_answer_content_is_bytes_and_awaitable():

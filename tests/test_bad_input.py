@@ -4,7 +4,7 @@ Sources: docs/aws-behaviour.md, sections "Service" (JSON 1.1 protocol: a body th
 cannot deserialize is ``SerializationException``), "Validation", "Layer upload",
 "Manifests and PutImage", "Describe and pagination" (``nextToken`` is opaque), and "Where
 the mock chooses" (messages AWS leaves undocumented). Raw bodies, which botocore's
-serializer would never produce, go straight to ``ecrpublic_mock._dispatch.answer``.
+serializer would never produce, go straight to ``ecrpublic_mock._api.dispatch.answer``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from _manifests import DOCKER_MANIFEST, OCI_MANIFEST, build_image, descriptor, i
 from _support import ACCOUNT, assert_error, invalid
 
 from ecrpublic_mock import mock_ecr_public
-from ecrpublic_mock._dispatch import answer
-from ecrpublic_mock._settings import Settings
-from ecrpublic_mock._state import Registry
+from ecrpublic_mock._api.dispatch import answer
+from ecrpublic_mock._api.service import Service
+from ecrpublic_mock._core.settings import Settings
 
 
 def raw(registry, operation, body):
@@ -37,7 +37,7 @@ def ok(registry, operation, params):
 
 @pytest.fixture
 def registry():
-    state = Registry(Settings())
+    state = Service(Settings())
     ok(state, "CreateRepository", {"repositoryName": "app"})
     return state
 
@@ -104,7 +104,7 @@ def test_invalid_base64_logo_is_a_serialization_error(registry):
         "PutRepositoryCatalogData",
         json.dumps({"repositoryName": "app", "catalogData": {"logoImageBlob": "a"}}),
     )
-    assert len(registry.repositories) == 1
+    assert len(registry.registry.repositories) == 1
     assert ok(registry, "GetRepositoryCatalogData", {"repositoryName": "app"}) == {
         "catalogData": {}
     }
@@ -135,7 +135,7 @@ def test_blobs_reach_the_handlers_as_bytes_once(registry):
 
 
 def test_null_max_results_pages_at_the_default_size():
-    registry = Registry(Settings())
+    registry = Service(Settings())
     for i in range(101):
         ok(registry, "CreateRepository", {"repositoryName": f"r{i:03}"})
     page = ok(registry, "DescribeRepositories", {"maxResults": None, "nextToken": None})
@@ -207,18 +207,18 @@ def test_a_null_required_member_is_still_missing(registry):
     ],
 )
 def test_bodies_not_in_plain_utf8_are_serialization_errors(encode):
-    registry = Registry(Settings())
+    registry = Service(Settings())
     serialization_error(
         registry,
         "CreateRepository",
         encode('{"repositoryName": "app"}'),
         "The request body is not valid JSON",
     )
-    assert len(registry.repositories) == 0
+    assert len(registry.registry.repositories) == 0
 
 
 def test_a_utf8_body_with_non_ascii_text_is_read():
-    registry = Registry(Settings())
+    registry = Service(Settings())
     ok(registry, "PutRegistryCatalogData", {"displayName": "caf\u00e9"})
     status, payload = raw(
         registry, "PutRegistryCatalogData", '{"displayName": "d\u00e9j\u00e0"}'.encode()
@@ -428,18 +428,18 @@ def test_a_token_of_another_activation_is_refused(listed):
 def test_a_signed_position_beyond_anything_issued_is_refused(ecr, client, listed):
     """Only the mock's key can sign, so only a bug could make such a token; it is refused
     all the same."""
-    from ecrpublic_mock._operations import _encode_token
+    from ecrpublic_mock._api.paging import _encode
 
-    registry = ecr._registry
+    key, registry = ecr._service.token_key, ecr._service.registry
     repo = registry.repositories["app"]
     for kind, index in (
         ("repositories", registry.repositories),
         ("images", repo.images),
         ("tags", repo.image_tags),
     ):
-        assert_bad_token(client, kind, _encode_token(registry, index, kind, index.issued + 1))
+        assert_bad_token(client, kind, _encode(key, index, kind, index.issued + 1))
         # The last position issued is in range: an empty last page.
-        page = CALLS[kind](client, nextToken=_encode_token(registry, index, kind, index.issued))
+        page = CALLS[kind](client, nextToken=_encode(key, index, kind, index.issued))
         assert "nextToken" not in page
 
 
@@ -462,7 +462,7 @@ def test_an_upload_dies_with_its_repository(ecr, client):
         repositoryName="app", uploadId=doomed, partFirstByte=0, partLastByte=2, layerPartBlob=b"abc"
     )
     client.delete_repository(repositoryName="app")
-    assert set(ecr._registry.uploads) == {kept}  # the doomed upload's bytes are freed
+    assert set(ecr._service.registry.uploads) == {kept}  # the doomed upload's bytes are freed
     client.create_repository(repositoryName="app")
     message = (
         f"The upload with id '{doomed}' does not exist in the repository with name 'app' "
@@ -493,8 +493,8 @@ def test_a_completed_upload_is_forgotten_by_its_repository(ecr, client):
     from _manifests import upload
 
     upload(client, "app", b"data")
-    assert ecr._registry.repositories["app"].uploads == {}
-    assert ecr._registry.uploads == {}
+    assert ecr._service.registry.repositories["app"].uploads == {}
+    assert ecr._service.registry.uploads == {}
 
 
 # -- inject_fault checks its arguments -----------------------------------------------------
@@ -543,7 +543,7 @@ def test_inject_fault_accepts_the_status_range(ecr, client, status):
 
 
 def test_operation_names_are_mapped_once():
-    from ecrpublic_mock import _faults
+    from ecrpublic_mock._api import faults as _faults
 
     _faults._operation_names.cache_clear()
     assert _faults._operation_name("put_image") == "PutImage"

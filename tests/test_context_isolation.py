@@ -5,14 +5,19 @@ recently started mock in the process (so worker threads a test spawns are covere
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
+import traceback
+from collections import Counter
 
 import boto3
 import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 ROUNDS = 20
+THREADS = 8
 
 
 def names(client) -> list[str]:
@@ -153,9 +158,74 @@ def test_a_mock_stopped_in_another_context_no_longer_serves_the_one_that_started
 @pytest.mark.parametrize("order", ["inner-first", "outer-first"])
 def test_nested_mocks_in_one_thread_unwind_in_any_order(order):
     outer, inner = mock_ecr_public().start(), mock_ecr_public().start()
-    assert _hook.current() is inner._registry
+    assert _hook.current() is inner._service
     first, second = (inner, outer) if order == "inner-first" else (outer, inner)
     first.stop()
-    assert _hook.current() is second._registry
+    assert _hook.current() is second._service
     second.stop()
     assert _hook.current() is None
+
+
+@pytest.mark.slow
+def test_mocks_started_and_stopped_from_many_threads_leave_none_active():
+    """Each thread starts and stops its own mocks (nested, stopped in either order, or
+    left by an exception) while calls are served; afterwards only the main thread's mock
+    is active, and once it stops nothing is.
+
+    The main thread's mock stays active throughout, so that a call is always served by
+    some mock (the innermost active one, whichever thread started it), never sent out.
+    """
+    assert _hook._active == []
+    clients = [boto3.client("ecr-public", region_name="us-east-1") for _ in range(THREADS)]
+    barrier = threading.Barrier(THREADS)
+    crashes: list[str] = []
+    counts = Counter()
+
+    def churn(index: int) -> None:
+        rng = random.Random(index)
+        client = clients[index]
+        try:
+            barrier.wait()
+            for cycle in range(150):
+                outer = mock_ecr_public()
+                inner = mock_ecr_public(account_id=f"{index:06d}{cycle:06d}")
+                kind = rng.randrange(4)
+                if kind == 0:
+                    with outer:
+                        client.describe_registries()
+                        counts[index] += 1
+                elif kind == 1:
+                    with pytest.raises(KeyError), outer, inner:
+                        raise KeyError("inside both")
+                elif kind == 2:
+                    outer.start()
+                    inner.start()
+                    outer.stop()  # the outer one first: the inner one keeps serving
+                    client.get_authorization_token()
+                    counts[index] += 1
+                    inner.stop()
+                else:
+                    inner.start()
+                    try:
+                        client.describe_registries()
+                        counts[index] += 1
+                    finally:
+                        inner.stop()
+                for mock in (outer, inner):
+                    assert not mock.active
+        except BaseException:
+            crashes.append(traceback.format_exc())
+
+    with mock_ecr_public() as main:
+        threads = [threading.Thread(target=churn, args=(i,)) for i in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads)
+        assert crashes == []
+        assert _hook._active == [main._service]
+        assert min(counts.values()) > 50
+        assert len(counts) == THREADS
+    assert _hook._active == []
+    assert not main.active

@@ -11,7 +11,8 @@ import unittest
 import boto3
 import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 pytest_plugins = ["pytester"]
 
@@ -124,11 +125,13 @@ def test_an_exhausted_async_generator_stops_the_mock():
     assert asyncio.run(drive()) == ([1], False)
 
 
+@pytest.mark.slow
 def test_sync_yield_fixture_keeps_the_mock_for_the_whole_test(pytester):
     pytester.makepyfile(
         """
         import boto3, pytest
-        from ecrpublic_mock import _hook, mock_ecr_public
+        from ecrpublic_mock import mock_ecr_public
+        from ecrpublic_mock._activation import hook as _hook
 
         @pytest.fixture
         @mock_ecr_public
@@ -149,12 +152,14 @@ def test_sync_yield_fixture_keeps_the_mock_for_the_whole_test(pytester):
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
 
 
+@pytest.mark.slow
 def test_async_yield_fixture_keeps_the_mock_for_the_whole_test(pytester):
     """Under anyio's pytest plugin (the test extra has it)."""
     pytester.makepyfile(
         """
         import boto3, pytest
-        from ecrpublic_mock import _hook, mock_ecr_public
+        from ecrpublic_mock import mock_ecr_public
+        from ecrpublic_mock._activation import hook as _hook
 
         @pytest.fixture
         def anyio_backend():
@@ -320,11 +325,13 @@ def test_unittest_class_without_its_own_set_up_class_is_fine():
     assert not serving()
 
 
+@pytest.mark.slow
 def test_pytest_setup_class_and_teardown_class_run_inside_a_mock(pytester):
     pytester.makepyfile(
         """
         import boto3
-        from ecrpublic_mock import _hook, mock_ecr_public
+        from ecrpublic_mock import mock_ecr_public
+        from ecrpublic_mock._activation import hook as _hook
 
         def names():
             c = boto3.client("ecr-public", region_name="us-east-1")
@@ -373,10 +380,12 @@ def test_pytest_setup_class_and_teardown_class_run_inside_a_mock(pytester):
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4)
 
 
+@pytest.mark.slow
 def test_pytest_failing_setup_class_stops_its_mock(pytester):
     pytester.makepyfile(
         """
-        from ecrpublic_mock import _hook, mock_ecr_public
+        from ecrpublic_mock import mock_ecr_public
+        from ecrpublic_mock._activation import hook as _hook
 
         @mock_ecr_public
         class TestBroken:

@@ -22,7 +22,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.retries import bucket
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 # A client that never retries: one attempt, so the first answer is what the caller sees.
 NO_RETRY = Config(retries={"total_max_attempts": 1})
@@ -560,7 +561,7 @@ def test_adaptive_mode_retries_do_not_wait(ecr, no_sleep, token_bucket_waits):
 
 def test_fault_dataclass_fields():
     """The defaults above are computed once, at inject time (Fault.make)."""
-    from ecrpublic_mock._faults import Fault
+    from ecrpublic_mock._api.faults import Fault
 
     fault = Fault.make("ThrottlingException", "put_image", 3, None, None)
     assert dataclasses.astuple(fault) == (

@@ -11,8 +11,10 @@ import botocore.credentials
 import botocore.endpoint
 import botocore.handlers
 import botocore.utils
+import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 
 def ours(specs):
@@ -57,6 +59,7 @@ def test_a_default_session_made_before_install_is_served(monkeypatch):
         ]
 
 
+@pytest.mark.slow
 def test_default_session_before_import_in_a_fresh_interpreter():
     """The real order of events in a user's process, without any patching."""
     script = textwrap.dedent(

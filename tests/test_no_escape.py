@@ -19,7 +19,8 @@ import pytest
 from _network import SUBPROCESS_PRELUDE
 from botocore.config import Config
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 
 @pytest.fixture
@@ -186,6 +187,7 @@ def test_defaults_mode_auto_makes_no_connection(monkeypatch, network, how):
     assert network.attempts == []
 
 
+@pytest.mark.slow
 def test_nothing_escapes_in_a_fresh_interpreter_whatever_the_order():
     """Sessions and a client made before the import, clients made inside the mock: every
     call is served, and the script's own recorder sees no attempt to reach the network

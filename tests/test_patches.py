@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from ecrpublic_mock._patches import Patch, PatchSet
+from ecrpublic_mock._activation.patches import Patch, PatchSet
 
 
 class Base:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecrpublic_mock import _regions
+from ecrpublic_mock._api import regions as _regions
 
 SIGV4 = "AWS4-HMAC-SHA256"
 

@@ -21,9 +21,14 @@ import pytest
 from _manifests import DOCKER_MANIFEST, build_image, put
 from botocore.config import Config
 
-from ecrpublic_mock import _operations, _server, mock_ecr_public
+from ecrpublic_mock import _server, mock_ecr_public
 from ecrpublic_mock.__main__ import main
-from ecrpublic_mock._settings import Settings
+from ecrpublic_mock._api import operations as _operations
+from ecrpublic_mock._core.settings import Settings
+
+# Slow: each in-thread server takes some 0.5 s to shut down, and ``serve`` runs as a
+# subprocess.
+pytestmark = pytest.mark.slow
 
 CREDENTIALS = {"aws_access_key_id": "x", "aws_secret_access_key": "y"}
 TARGET = "SpencerFrontendService."
@@ -246,7 +251,7 @@ def test_get_is_not_found(server):
 
 
 def test_a_bug_is_a_500_with_its_text_and_a_traceback_on_stderr(server, monkeypatch, capsys):
-    def broken(registry, params):
+    def broken(request):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setitem(_operations.HANDLERS, "DescribeRegistries", broken)

@@ -36,7 +36,9 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
         parsed = _parse(body)
         params = parsed if isinstance(parsed, dict) else params
         if region == TOKEN_REGION and operation != TOKEN_OPERATION:
-            raise messages.unsupported_command(operation, HOME_REGION)
+            raise messages.error(
+                messages.UNSUPPORTED_COMMAND, operation=operation, home=HOME_REGION
+            )
     except ServiceError as error:
         first = error
     else:
@@ -85,7 +87,7 @@ def _parse(body: bytes | str | None) -> Any:
         text = body.decode("utf-8") if isinstance(body, bytes) else body
         return json.loads(text) if text else {}
     except (ValueError, RecursionError):  # UnicodeDecodeError and a BOM are ValueErrors
-        raise messages.body_not_json() from None
+        raise messages.error(messages.BODY_NOT_JSON) from None
 
 
 def _run(service: Service, operation: str, params: Any) -> Any:

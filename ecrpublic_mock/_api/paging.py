@@ -57,7 +57,7 @@ def _decode(key: bytes, index: OrderedIndex[Any], kind: str, token: str | None) 
         and int(position) <= index.issued
     ):
         return int(position)
-    raise messages.invalid_token()
+    raise messages.invalid(messages.INVALID_TOKEN)
 
 
 def page(

@@ -96,7 +96,7 @@ def _converter(shape: Shape) -> Converter:
             try:
                 return base64.b64decode(value, validate=True)
             except ValueError:  # binascii.Error, or text that is not ASCII
-                raise messages.invalid_base64(path) from None
+                raise messages.error(messages.INVALID_BASE64, path=path) from None
 
         return convert_blob
 
@@ -141,7 +141,7 @@ def _checker(shape: Shape) -> Checker:
     def check_type(value: Any, path: str) -> None:
         if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
             return
-        raise messages.unexpected_type(path, shape.type_name)
+        raise messages.error(messages.UNEXPECTED_TYPE, path=path, expected=shape.type_name)
 
     if shape.type_name == "structure":
         structure = cast("StructureShape", shape)

@@ -30,23 +30,31 @@ def put_image(
     manifest = parse(manifest_text, media_type, settings.max_layers_per_image)
     computed = f"sha256:{hashlib.sha256(manifest_text.encode()).hexdigest()}"
     if digest is not None and digest != computed:
-        raise messages.image_digest_mismatch(digest, repo)
+        raise messages.error(messages.IMAGE_DIGEST_MISMATCH, digest=digest, repo=repo)
     missing = [d for d in manifest.required_blobs if d not in repo.layers]
     if missing:
-        raise messages.layers_not_found(missing, repo)
+        raise messages.error(messages.LAYERS_NOT_FOUND, digests=messages.listed(missing), repo=repo)
     absent = [d for d in manifest.referenced if d not in repo.images]
     if absent:
-        raise messages.referenced_images_not_found(absent, repo)
+        raise messages.error(
+            messages.REFERENCED_IMAGES_NOT_FOUND, digests=messages.listed(absent), repo=repo
+        )
     image = repo.images.get(computed)
     if image is not None and (tag is None or tag in image.tags):
-        raise messages.image_already_exists(computed, tag, repo)
+        raise messages.error(
+            messages.IMAGE_ALREADY_EXISTS, digest=computed, tag=tag or "null", repo=repo
+        )
     holder = repo.image_tags.get(tag) if tag is not None else None
     if holder is not None and repo.mutability == "IMMUTABLE":
-        raise messages.image_tag_already_exists(holder.tag, repo)
+        raise messages.error(messages.IMAGE_TAG_ALREADY_EXISTS, tag=holder.tag, repo=repo)
     if image is None and len(repo.images) >= settings.max_images_per_repository:
-        raise messages.image_limit(settings.max_images_per_repository, repo)
+        raise messages.error(
+            messages.IMAGE_LIMIT, quota=settings.max_images_per_repository, repo=repo
+        )
     if image is not None and len(image.tags) >= settings.max_tags_per_image:
-        raise messages.tags_per_image_limit(computed, settings.max_tags_per_image)
+        raise messages.error(
+            messages.TAGS_PER_IMAGE_LIMIT, digest=computed, quota=settings.max_tags_per_image
+        )
     # Every check passed: only now does anything change.
     pushed = image is None
     if image is None:
@@ -118,7 +126,12 @@ def find_image(repo: Repository, digest: str | None, tag: str | None) -> Image |
 def image(repo: Repository, digest: str | None, tag: str | None) -> Image:
     found = find_image(repo, digest, tag)
     if found is None:
-        raise messages.image_not_found(digest, tag, repo)
+        raise messages.error(
+            messages.IMAGE_NOT_FOUND,
+            digest=messages.quoted(digest),
+            tag=messages.quoted(tag),
+            repo=repo,
+        )
     return found
 
 
@@ -143,13 +156,18 @@ def remove(repo: Repository, digest: str | None, tag: str | None) -> Removed:
         return Removed(failure=messages.TAG_DOES_NOT_MATCH_DIGEST)
     found = find_image(repo, digest, tag)
     if found is None:
-        return Removed(failure=messages.IMAGE_NOT_FOUND)
+        return Removed(failure=messages.IMAGE_NOT_FOUND_FAILURE)
     if record is not None and len(found.tags) > 1:
         untag(repo, record)
         return Removed(((found.digest, record.tag),))
     lists = repo.referrers.get(found.digest)
     if lists:
-        return Removed(failure=messages.referenced_by_manifest_list(lists))
+        return Removed(
+            failure=(
+                messages.REFERENCED_BY_MANIFEST_LIST,
+                messages.REFERENCED_BY_MANIFEST_LIST_REASON.format(lists=messages.listed(lists)),
+            )
+        )
     removed = tuple((found.digest, t) for t in found.tags) or ((found.digest, None),)
     _delete(repo, found)
     return Removed(removed)

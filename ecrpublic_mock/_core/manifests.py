@@ -78,22 +78,22 @@ def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
         text.encode()  # a lone surrogate is no UTF-8 text: there is no digest to compute
         document = json.loads(text)
     except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
-        raise messages.invalid_manifest() from None
+        raise messages.invalid(messages.INVALID_MANIFEST) from None
     if not isinstance(document, dict):
-        raise messages.invalid_manifest()
+        raise messages.invalid(messages.INVALID_MANIFEST)
     media_type = document.get("mediaType", given_media_type)
     if not isinstance(media_type, str):
-        raise messages.invalid_manifest()
+        raise messages.invalid(messages.INVALID_MANIFEST)
     if given_media_type is not None and given_media_type != media_type:
-        raise messages.manifest_media_type_mismatch()
+        raise messages.invalid(messages.MANIFEST_MEDIA_TYPE_MISMATCH)
     if media_type not in IMAGE_TYPES | LIST_TYPES | V1_TYPES:
-        raise messages.unknown_manifest_media_type()
+        raise messages.invalid(messages.UNKNOWN_MANIFEST_MEDIA_TYPE)
     try:
         manifest = _read(document, media_type)
     except _Malformed:
-        raise messages.invalid_manifest() from None
+        raise messages.invalid(messages.INVALID_MANIFEST) from None
     if len(manifest.layers) > max_layers:
-        raise messages.too_many_layers()
+        raise messages.invalid(messages.TOO_MANY_LAYERS)
     if manifest.size > MAX_SIZE:
         raise messages.image_too_large(MAX_SIZE)
     return manifest

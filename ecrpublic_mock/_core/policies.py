@@ -191,16 +191,16 @@ def set_policy(repo: Repository, text: str, *, force: bool) -> str:
         document = _parse(text)
         statements = _statements(document)
     except _Invalid:
-        raise messages.invalid_policy() from None
+        raise messages.invalid(messages.INVALID_POLICY) from None
     if not force and _locks_out(statements):
-        raise messages.policy_lockout()
+        raise messages.invalid(messages.POLICY_LOCKOUT)
     repo.policy = render(document)
     return repo.policy
 
 
 def get_policy(repo: Repository) -> str:
     if repo.policy is None:
-        raise messages.policy_not_found(repo)
+        raise messages.error(messages.POLICY_NOT_FOUND, repo=repo)
     return repo.policy
 
 

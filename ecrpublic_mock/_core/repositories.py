@@ -24,10 +24,12 @@ def create_repository(
     logo: bytes | None = None,
 ) -> Repository:
     if name in registry.repositories:
-        raise messages.repository_already_exists(name, registry.account_id)
+        raise messages.error(
+            messages.REPOSITORY_ALREADY_EXISTS, name=name, registry_id=registry.account_id
+        )
     quota = registry.settings.max_repositories
     if len(registry.repositories) >= quota:
-        raise messages.repository_limit(quota)
+        raise messages.error(messages.REPOSITORY_LIMIT, quota=quota)
     repo = Repository(
         name=name,
         registry_id=registry.account_id,
@@ -50,7 +52,7 @@ def find_repository(registry: Registry, name: str) -> Repository:
 
 def delete_repository(registry: Registry, repo: Repository, *, force: bool) -> None:
     if len(repo.images) and not force:
-        raise messages.repository_not_empty(repo)
+        raise messages.error(messages.REPOSITORY_NOT_EMPTY, repo=repo)
     registry.repositories.remove(repo.name)
     # Its open uploads die with it (their bytes are freed): O(its uploads), not O(all).
     for upload_id in repo.uploads:

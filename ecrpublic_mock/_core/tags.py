@@ -17,7 +17,7 @@ _REPOSITORY_ARN = re.compile(r"arn:aws:ecr-public::([0-9]{12}):repository/(.+)")
 
 def _check_key(key: str) -> None:
     if key.lower().startswith("aws:"):
-        raise messages.reserved_tag_key(key)
+        raise messages.error(messages.RESERVED_TAG_KEY, key=key)
 
 
 def apply_tags(registry: Registry, repo: Repository, tags: Sequence[tuple[str, str]]) -> None:
@@ -28,7 +28,7 @@ def apply_tags(registry: Registry, repo: Repository, tags: Sequence[tuple[str, s
         merged[key] = value
     quota = registry.settings.max_resource_tags
     if len(merged) > quota:
-        raise messages.too_many_tags(repo, len(merged), quota)
+        raise messages.error(messages.TOO_MANY_TAGS, repo=repo, count=len(merged), quota=quota)
     repo.tags = merged
 
 
@@ -44,7 +44,7 @@ def tagged_repository(registry: Registry, arn: str) -> Repository:
     """The repository a resource ARN names; only repositories of this registry are taggable."""
     match = _REPOSITORY_ARN.fullmatch(arn)
     if match is None or match.group(1) != registry.account_id:
-        raise messages.foreign_resource()
+        raise messages.invalid(messages.FOREIGN_RESOURCE)
     repo = registry.repositories.get(match.group(2))
     if repo is None:
         raise messages.repository_not_found(match.group(2), registry.account_id)

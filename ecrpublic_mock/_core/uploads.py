@@ -31,7 +31,7 @@ def find_upload(registry: Registry, repo: Repository, upload_id: str) -> Upload:
     """An open upload of this repository; any other id is unknown to it."""
     upload = registry.uploads.get(upload_id)
     if upload is None or upload.repository is not repo:
-        raise messages.upload_not_found(upload_id, repo)
+        raise messages.error(messages.UPLOAD_NOT_FOUND, upload_id=upload_id, repo=repo)
     return upload
 
 
@@ -39,7 +39,7 @@ def append(registry: Registry, upload: Upload, data: bytes) -> None:
     """Add ``data`` at the end: hashed now and kept as it is (completion never re-reads)."""
     quota = registry.settings.max_layer_size
     if upload.received + len(data) > quota:
-        raise messages.layer_size_limit(quota)
+        raise messages.error(messages.LAYER_SIZE_LIMIT, quota=quota)
     upload.hasher.update(data)
     upload.chunks.append(data)
     upload.received += len(data)

@@ -23,19 +23,21 @@ def upload_layer_part(request: Request) -> Params:
     first, last = params["partFirstByte"], params["partLastByte"]
     data: bytes = params["layerPartBlob"]
 
-    def invalid(message: str) -> Exception:
-        return messages.invalid_layer_part(message, repo, upload_id, upload.received)
+    def invalid(template: str, **values: int) -> Exception:
+        return messages.invalid_layer_part(template, repo, upload_id, upload.received, **values)
 
     if first != upload.received:
-        raise invalid(messages.part_first_byte(first, upload.received))
+        raise invalid(messages.PART_FIRST_BYTE, first=first, expected=upload.received)
     if not data:
-        raise invalid(messages.part_empty(first))
+        raise invalid(messages.PART_EMPTY, first=first)
     if last != first + len(data) - 1:
-        raise invalid(messages.part_last_byte(last, first + len(data) - 1))
+        raise invalid(messages.PART_LAST_BYTE, last=last, expected=first + len(data) - 1)
     if len(data) > settings.max_layer_part_size:
-        raise invalid(messages.part_too_large(len(data), settings.max_layer_part_size))
+        raise invalid(messages.PART_TOO_LARGE, size=len(data), maximum=settings.max_layer_part_size)
     if len(upload.chunks) >= settings.max_layer_parts:
-        raise messages.part_limit(upload_id, settings.max_layer_parts)
+        raise messages.error(
+            messages.PART_LIMIT, upload_id=upload_id, quota=settings.max_layer_parts
+        )
     append(registry, upload, data)
     return {
         "registryId": repo.registry_id,
@@ -53,14 +55,14 @@ def complete_layer_upload(request: Request) -> Params:
     # From here on the upload is over, whether it completes or fails (section "Layer upload").
     digest = end_upload(registry, upload)
     if not upload.chunks:
-        raise messages.empty_upload(upload_id, repo)
+        raise messages.error(messages.EMPTY_UPLOAD, upload_id=upload_id, repo=repo)
     minimum = registry.settings.min_layer_part_size
     if any(len(chunk) < minimum for chunk in upload.chunks[:-1]):
-        raise messages.layer_part_too_small(minimum)
+        raise messages.error(messages.LAYER_PART_TOO_SMALL, size=messages.size_text(minimum))
     if digest not in params["layerDigests"]:
-        raise messages.invalid_layer()
+        raise messages.error(messages.INVALID_LAYER)
     if digest in repo.layers:
-        raise messages.layer_already_exists(digest, repo)
+        raise messages.error(messages.LAYER_ALREADY_EXISTS, digest=digest, repo=repo)
     store_upload(registry, upload, digest)
     return {
         "registryId": repo.registry_id,

@@ -43,7 +43,7 @@ class Request:
         if given is None or registry.names(given, alias_allowed=_takes_alias(self.operation)):
             return registry.account_id
         if _declares(self.operation, "RegistryNotFoundException"):
-            raise messages.registry_not_found(given)
+            raise messages.error(messages.REGISTRY_NOT_FOUND, registry_id=given)
         raise messages.repository_not_found(repository_name, given)
 
     def repository(self) -> Repository:

@@ -13,7 +13,7 @@ def tag_pairs(tags: list[Params]) -> list[tuple[str, str]]:
     for tag in tags:
         key = tag.get("Key")
         if key is None:  # optional in the model, yet a tag is nothing without it
-            raise messages.tag_key_missing()
+            raise messages.invalid(messages.TAG_KEY_MISSING)
         pairs.append((key, tag.get("Value", "")))
     return pairs
 
