@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import io
 import unittest
@@ -17,20 +18,13 @@ from _support import answered_by_probe, assert_not_served, probed_client
 from botocore.exceptions import ClientError
 
 from ecrpublic_mock import EcrPublicMock, mock_ecr_public
+from ecrpublic_mock._core.settings import Settings
 
 pytest_plugins = ["pytester"]
 
 OTHER_ACCOUNT = "111122223333"
-QUOTAS = (
-    "max_repositories",
-    "max_images_per_repository",
-    "max_tags_per_image",
-    "max_resource_tags",
-    "max_layer_parts",
-    "min_layer_part_size",
-    "max_layer_part_size",
-    "max_layer_size",
-)
+# Every numeric option, from the one place options are declared.
+QUOTAS = tuple(field.name for field in dataclasses.fields(Settings) if field.type == "int")
 
 
 def client():

@@ -18,17 +18,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import botocore
-import botocore.client
-import botocore.credentials
-import botocore.endpoint
 import botocore.handlers
-import botocore.retries.bucket
-import botocore.utils
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 
-from .._api.dispatch import answer
-from .._api.model import service_model
 from .._api.regions import endpoint_region, served
 from .moto import moto_service
 from .patches import Patch, PatchSet
@@ -108,6 +101,10 @@ class _Answer(AWSResponse):
 
 
 def _serve(service: Service, operation: str, request: Any) -> _Answer:
+    # The API front end loads with the first call served, not with the package: most of
+    # an importer's processes never serve one.
+    from .._api.dispatch import answer
+
     region = endpoint_region(request.url)
     status, headers, body = answer(service, operation, region or "", request.body)
     return _Answer(request.url, status, headers, body)
@@ -273,6 +270,8 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
         service = current()
         if service is None or not isinstance(target, str):
             return send(self, request)
+        from .._api.model import service_model
+
         prefix, _, operation = target.partition(".")
         if prefix != service_model().metadata["targetPrefix"]:
             return send(self, request)
@@ -286,6 +285,13 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _patches() -> list[Patch]:
+    """What the first activation installs (botocore's modules imported only then)."""
+    import botocore.client
+    import botocore.credentials
+    import botocore.endpoint
+    import botocore.retries.bucket
+    import botocore.utils
+
     return [
         Patch(botocore.endpoint, "time", lambda original: _Clock()),
         Patch(botocore.retries.bucket.TokenBucket, "acquire", _acquire_unless_mocked),

@@ -7,11 +7,9 @@ import inspect
 import sys
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
-from .._api.faults import Fault
 from .._api.service import Service
-from .._core.manifests import DOCKER_MANIFEST
+from .._core.media_types import DOCKER_MANIFEST
 from .._core.settings import Mutability, Settings, check_mutability
-from .._handle import push
 from . import hook
 
 if TYPE_CHECKING:
@@ -292,6 +290,8 @@ class EcrPublicMock:
         the status is 500 for server errors, 503 for unavailability, else 400. botocore's
         retry logic sees the answer as it would AWS's, but its back-off sleeps are skipped.
         """
+        from .._api.faults import Fault  # loaded on first use, as the API front end is
+
         fault = Fault.make(code, operation, times, message, status)
         with self._service.lock:
             self._service.faults.append(fault)
@@ -324,6 +324,8 @@ class EcrPublicMock:
         (os, architecture) for the generated config. Errors are the ClientErrors the API
         would raise.
         """
+        from .._handle import push  # loaded on first use, with the core's rules
+
         return push.push_image(
             self._service.registry, repository_name, tag, layers, media_type, platform, config
         )
@@ -337,6 +339,8 @@ class EcrPublicMock:
         media_type: str | None = None,
     ) -> str:
         """Push a manifest list (OCI index when every image is OCI) over pushed images."""
+        from .._handle import push
+
         return push.push_index(self._service.registry, repository_name, tag, images, media_type)
 
 

@@ -9,8 +9,7 @@ deleted again rather than copied down.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class Patch:
+class Patch(NamedTuple):
     """Replace ``owner.name`` with ``make(original)`` while installed."""
 
     owner: Any
@@ -34,15 +32,21 @@ class PatchSet:
 
     def __init__(self, patches: Callable[[], Sequence[Patch]]) -> None:
         self._patches = patches
+        self._list: list[Patch] | None = None
         self._count = 0
         self._saved: list[tuple[Any, str, Any]] = []
+        # Replacements made once per original: a later activation installs them again
+        # without building them anew (start/stop stays in microseconds).
+        self._made: dict[tuple[int, str], tuple[Any, Any]] = {}
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
         with self._lock:
             self._count += 1
             if self._count == 1:
-                for patch in self._patches():
+                if self._list is None:
+                    self._list = list(self._patches())
+                for patch in self._list:
                     self._install(patch)
 
     def add(self, patch: Patch) -> None:
@@ -56,7 +60,12 @@ class PatchSet:
     def _install(self, patch: Patch) -> None:
         saved = vars(patch.owner).get(patch.name, _MISSING)
         self._saved.append((patch.owner, patch.name, saved))
-        setattr(patch.owner, patch.name, patch.make(getattr(patch.owner, patch.name)))
+        original = getattr(patch.owner, patch.name)
+        key = (id(patch.owner), patch.name)
+        made = self._made.get(key)
+        if made is None or made[0] is not original:
+            made = self._made[key] = (original, patch.make(original))
+        setattr(patch.owner, patch.name, made[1])
 
     def release(self) -> None:
         with self._lock:

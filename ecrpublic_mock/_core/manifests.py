@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import messages
-
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_V1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
-DOCKER_V1 = "application/vnd.docker.distribution.manifest.v1+json"
+from .media_types import (
+    DOCKER_LIST,
+    DOCKER_MANIFEST,
+    DOCKER_V1,
+    DOCKER_V1_SIGNED,
+    OCI_INDEX,
+    OCI_MANIFEST,
+)
 
 IMAGE_TYPES = frozenset({DOCKER_MANIFEST, OCI_MANIFEST})
 LIST_TYPES = frozenset({DOCKER_LIST, OCI_INDEX})

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from .._api.validation import validate
 from .._core import images, uploads
 from .._core.errors import ServiceError
-from .._core.manifests import DOCKER_LIST, DOCKER_MANIFEST, LIST_TYPES, OCI_INDEX, OCI_MANIFEST
+from .._core.manifests import LIST_TYPES
+from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from .._core.repositories import find_repository
 
 if TYPE_CHECKING:
