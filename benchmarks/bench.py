@@ -30,8 +30,8 @@ import boto3
 from botocore.awsrequest import AWSResponse
 
 from ecrpublic_mock import mock_ecr_public
-from ecrpublic_mock._dispatch import call
-from ecrpublic_mock._push import upload_blob
+from ecrpublic_mock._core.images import put_image
+from ecrpublic_mock._handle.push import upload_blob
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -106,8 +106,9 @@ def manifest(layer: dict[str, Any], config: dict[str, Any], n: int) -> str:
 def seed(ecr: Any, repo: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Upload one config and one layer (once per repository); return their descriptors."""
     layer_bytes, config_bytes = b"layer" * 100, b'{"architecture":"amd64","os":"linux"}'
+    registry = ecr._service.registry
     for blob in (layer_bytes, config_bytes):
-        upload_blob(ecr._registry, repo, blob)
+        upload_blob(registry, registry.repositories[repo], blob)
 
     def descriptor(data: bytes, media_type: str) -> dict[str, Any]:
         return {
@@ -123,15 +124,11 @@ def seed(ecr: Any, repo: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def fill(ecr: Any, repo: str, count: int, start: int = 0) -> None:
-    """``count`` images straight through the PutImage handler (no client: seeding only)."""
+    """``count`` images straight through the core's PutImage (no client: seeding only)."""
     layer, config = seed(ecr, repo)
-    registry = ecr._registry
+    registry = ecr._service.registry
     for n in range(start, start + count):
-        call(
-            registry,
-            "PutImage",
-            {"repositoryName": repo, "imageManifest": manifest(layer, config, n)},
-        )
+        put_image(registry, registry.repositories[repo], manifest(layer, config, n))
 
 
 def bench_calls(rows: list[Row], repeat: int) -> None:
@@ -142,7 +139,7 @@ def bench_calls(rows: list[Row], repeat: int) -> None:
     """
     from moto import mock_aws
 
-    from ecrpublic_mock import _hook
+    from ecrpublic_mock._activation import hook as _hook
 
     counter = iter(range(10**9))
     ecr = mock_ecr_public().start()
@@ -179,15 +176,15 @@ def bench_calls(rows: list[Row], repeat: int) -> None:
     # The floor answers with the very bytes the mock answers.
     bodies = {operation: ecr_last_body(client, operation, fn) for operation, fn in cases.values()}
     floor_cases = calls(floor_client(bodies))
-    registry = ecr._registry
+    service = ecr._service
     ecr.stop()
     ours: dict[str, list[float]] = {name: [] for name in cases}
     floors: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(5):
         for name in cases:
-            _hook.activate(registry)
+            _hook.activate(service)
             ours[name].append(per_call(cases[name][1], repeat, rounds=1))
-            _hook.deactivate(registry)
+            _hook.deactivate(service)
             floors[name].append(per_call(floor_cases[name][1], repeat, rounds=1))
     with mock_aws():
         ecr_private = boto3.client("ecr", region_name=REGION, **CREDENTIALS)

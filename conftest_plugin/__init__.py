@@ -4,6 +4,18 @@
 Registered through the ``pytest11`` entry point, so installing the package is enough: no
 conftest.py, no ``-p`` option. Importing this module imports :mod:`ecrpublic_mock`, which
 installs its botocore hook before any test creates a client.
+
+Fixtures:
+
+* ``ecr_public``: a fresh mock for one test, configured by the ``ecr_public`` markers.
+* ``ecr_public_client``: a us-east-1 client served by ``ecr_public``.
+* ``class_ecr_public``, ``module_ecr_public``, ``package_ecr_public``, ``session_ecr_public``:
+  one mock (default options, markers do not apply) for every test of the class, module,
+  package or session that requests it; those tests share its state.
+
+A test marked ``@pytest.mark.ecr_public(...)`` gets the ``ecr_public`` fixture even if it
+does not request it: the marker is never ignored. A test that uses a scoped mock and
+``ecr_public`` (by name or through the marker) is served by ``ecr_public``, the innermost.
 """
 
 from __future__ import annotations
@@ -22,9 +34,18 @@ if TYPE_CHECKING:
 
     from ecrpublic_mock._server.runner import BackgroundServer
 
-__all__ = ["ecr_public", "ecr_public_client", "ecr_public_server"]
+__all__ = [
+    "class_ecr_public",
+    "ecr_public",
+    "ecr_public_client",
+    "ecr_public_server",
+    "module_ecr_public",
+    "package_ecr_public",
+    "session_ecr_public",
+]
 
 MARKER = "ecr_public"
+FIXTURE = "ecr_public"
 REGION = "us-east-1"
 
 
@@ -37,30 +58,70 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test marked ``ecr_public`` the ``ecr_public`` fixture.
+
+    Done once, at collection: no autouse fixture runs for the tests that are not marked.
+    The fixture goes before the test's first function-scoped fixture, so its other
+    function-scoped fixtures (a client, repositories) run inside the mock, and after the
+    wider-scoped ones, so a scoped mock set up for this test does not shadow it.
+    """
+    for item in items:
+        if (
+            isinstance(item, pytest.Function)
+            and FIXTURE not in item.fixturenames
+            and item.get_closest_marker(MARKER) is not None
+        ):
+            item.fixturenames.insert(_first_function_scoped(item), FIXTURE)
+
+
+def _first_function_scoped(item: pytest.Function) -> int:
+    """Index in ``item.fixturenames`` of its first function-scoped fixture (else the end).
+
+    pytest orders that list widest scope first and sets fixtures up in its order.
+    """
+    definitions = item._fixtureinfo.name2fixturedefs
+    for index, name in enumerate(item.fixturenames):
+        found = definitions.get(name)
+        if found and found[-1].scope == "function":
+            return index
+    return len(item.fixturenames)
+
+
 def _marker_options(node: pytest.Item) -> dict[str, Any]:
-    """Options of the closest ``ecr_public`` marker: a function's mark beats its class's."""
-    marker = node.get_closest_marker(MARKER)
-    if marker is None:
-        return {}
-    if marker.args:
-        # Options are named so a typo is caught by name; a bare value has no name to check.
-        raise TypeError(
-            f"@pytest.mark.{MARKER} takes keyword options only "
-            f"(e.g. account_id='111122223333'), got positional arguments {marker.args!r}"
-        )
-    return dict(marker.kwargs)
+    """The options of every ``ecr_public`` marker on ``node``, merged.
+
+    Outermost first (the module's ``pytestmark``, then the class's, then the test's), each
+    updating the ones before: a module sets defaults and a test overrides one of them.
+    """
+    options: dict[str, Any] = {}
+    for marker in reversed(list(node.iter_markers(MARKER))):
+        if marker.args:
+            # Options are named so a typo is caught by name; a bare value has no name to check.
+            raise TypeError(
+                f"@pytest.mark.{MARKER} takes keyword options only "
+                f"(e.g. account_id='111122223333'), got positional arguments {marker.args!r}"
+            )
+        options.update(marker.kwargs)
+    return options
+
+
+def _activate(options: dict[str, Any]) -> Iterator[EcrPublicMock]:
+    # Options are checked here, so a bad one makes the requesting test error, naming it.
+    handle = mock_ecr_public(**options)
+    with handle:
+        yield handle
 
 
 @pytest.fixture
 def ecr_public(request: pytest.FixtureRequest) -> Iterator[EcrPublicMock]:
     """An active mock with fresh state for this test, configured by ``@pytest.mark.ecr_public``.
 
-    It is stopped after the test, even when the test fails.
+    Every marker that applies counts, the module's first, then the class's, then the
+    test's, each overriding the ones before. It is stopped after the test, even when the
+    test fails. A marked test gets this fixture without requesting it.
     """
-    # Options are checked here, so a bad one makes this test error, naming the option.
-    handle = mock_ecr_public(**_marker_options(request.node))
-    with handle:
-        yield handle
+    yield from _activate(_marker_options(request.node))
 
 
 @pytest.fixture
@@ -84,3 +145,40 @@ def ecr_public_server(ecr_public: EcrPublicMock) -> Iterator[BackgroundServer]:
     """
     with ecr_public.serve() as server:
         yield server
+
+
+@pytest.fixture(scope="class")
+def class_ecr_public() -> Iterator[EcrPublicMock]:
+    """One mock for the tests of a class that request it: they share its state.
+
+    Default options (markers configure ``ecr_public`` only); stopped after the class.
+    """
+    yield from _activate({})
+
+
+@pytest.fixture(scope="module")
+def module_ecr_public() -> Iterator[EcrPublicMock]:
+    """One mock for the tests of a module that request it: they share its state.
+
+    Default options (markers configure ``ecr_public`` only); stopped after the module.
+    """
+    yield from _activate({})
+
+
+@pytest.fixture(scope="package")
+def package_ecr_public() -> Iterator[EcrPublicMock]:
+    """One mock for the tests of a package that request it: they share its state.
+
+    Default options (markers configure ``ecr_public`` only); stopped after the package.
+    """
+    yield from _activate({})
+
+
+@pytest.fixture(scope="session")
+def session_ecr_public() -> Iterator[EcrPublicMock]:
+    """One mock for the tests of the session (of each xdist worker) that request it.
+
+    They share its state. Default options (markers configure ``ecr_public`` only);
+    stopped at the end of the session.
+    """
+    yield from _activate({})

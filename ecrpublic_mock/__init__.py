@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import (  # noqa: F401 - importing them registers their operations
-    _catalog,
-    _hook,
-    _images,
-    _layers,
-    _policies,
-    _registry,
-    _repositories,
-    _tags,
-)
-from ._errors import EcrPublicMockBug
-from ._faults import Call
-from ._mock import EcrPublicMock, MockOptions, mock_ecr_public
+from ._activation import hook
+from ._activation.mock import EcrPublicMock, MockOptions, mock_ecr_public
+from ._api.calls import Call
+from ._core.errors import EcrPublicMockBug
 
 if TYPE_CHECKING:
-    from ._views import ImageView, LayerView, RepositoryView
+    from ._handle.views import ImageView, LayerView, RepositoryView
 
 __all__ = [
     "Call",
@@ -39,10 +30,12 @@ _VIEWS = frozenset({"ImageView", "LayerView", "RepositoryView"})
 def __getattr__(name: str) -> Any:
     """The view classes load on first use: most test runs never need them at import."""
     if name in _VIEWS:
-        from . import _views
+        from ._handle import views
 
-        return getattr(_views, name)
+        return getattr(views, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_hook.install()
+# Sessions created from now on carry the handlers (see hook.install for why this one
+# registration is process-wide); everything else waits for the first activation.
+hook.install()

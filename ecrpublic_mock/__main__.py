@@ -10,7 +10,7 @@ import typing
 from typing import Any
 
 from . import _demo
-from ._settings import Settings
+from ._core.settings import Settings
 
 DEFAULT_CALL_LOG_SIZE = 1000
 DEFAULT_REQUEST_TIMEOUT = 10.0

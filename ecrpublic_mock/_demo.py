@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from ._mock import mock_ecr_public
+from ._activation.mock import mock_ecr_public
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -2,8 +2,7 @@
 
 Manifest formats follow the Docker image manifest v2 schema 2 / manifest list, the OCI
 image manifest / index and Docker v2 schema 1 (signed) specifications, the five formats
-the reference page (``shared/reference/ecr-public-behaviour.md``, "Manifests and
-PutImage") says ECR Public accepts.
+``docs/aws-behaviour.md``, section "Manifests and PutImage", says ECR Public accepts.
 
 Every helper drives the mock through a real boto3 client (the explicit
 InitiateLayerUpload / UploadLayerPart / CompleteLayerUpload API), never through the
@@ -38,7 +37,8 @@ OCI_NONDISTRIBUTABLE = (
     "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
     "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
 )
-# Lead's decision: an uploaded layer that no manifest references yet reports this type.
+# AWS leaves this undocumented; the mock chooses this type for an uploaded layer that no
+# manifest references yet.
 UPLOADED_LAYER_MEDIA_TYPE = "application/vnd.docker.container.image.rootfs.diff+x-gtar"
 
 

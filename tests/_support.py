@@ -1,10 +1,10 @@
 """Assertion and message helpers shared by the test modules.
 
-The message texts are the ones the reference page ``shared/reference/ecr-public-behaviour.md``
-gives (sections "Identifiers", "Repositories, policies, tags" and "Service"): every error is
-an HTTP 400 answer, RepositoryNotFoundException and RegistryNotFoundException carry the
-texts below, and a server-side constraint violation is an InvalidParameterException
-``Invalid parameter at '<path>' failed to satisfy constraint: '<constraint>'``.
+The message texts are the ones ``docs/aws-behaviour.md`` gives (sections "Identifiers",
+"Repositories", "Service" and "Validation"): every client error is an HTTP 400 answer,
+RepositoryNotFoundException and RegistryNotFoundException carry the texts below, and a
+server-side constraint violation is an InvalidParameterException ``Invalid parameter at
+'<path>' failed to satisfy constraint: '<constraint>'``.
 """
 
 from __future__ import annotations

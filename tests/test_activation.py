@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import io
 import unittest
@@ -17,20 +18,13 @@ from _support import answered_by_probe, assert_not_served, probed_client
 from botocore.exceptions import ClientError
 
 from ecrpublic_mock import EcrPublicMock, mock_ecr_public
+from ecrpublic_mock._core.settings import Settings
 
 pytest_plugins = ["pytester"]
 
 OTHER_ACCOUNT = "111122223333"
-QUOTAS = (
-    "max_repositories",
-    "max_images_per_repository",
-    "max_tags_per_image",
-    "max_resource_tags",
-    "max_layer_parts",
-    "min_layer_part_size",
-    "max_layer_part_size",
-    "max_layer_size",
-)
+# Every numeric option, from the one place options are declared.
+QUOTAS = tuple(field.name for field in dataclasses.fields(Settings) if field.type == "int")
 
 
 def client():
@@ -288,6 +282,7 @@ def test_unittest_testcase_failure_is_reported_and_mock_stopped():
     assert_not_served()
 
 
+@pytest.mark.slow
 def test_unittest_testcase_under_pytest(pytester):
     pytester.makepyfile(
         """
@@ -318,6 +313,7 @@ def test_unittest_testcase_under_pytest(pytester):
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
 
 
+@pytest.mark.slow
 def test_plain_class_setup_method_teardown_method(pytester):
     pytester.makepyfile(
         """
@@ -367,6 +363,7 @@ def test_plain_class_setup_method_teardown_method(pytester):
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=6)
 
 
+@pytest.mark.slow
 def test_plain_class_teardown_failure_is_visible(pytester):
     """Control: the teardown assertion above can fail, and then the test errors."""
     pytester.makepyfile(
@@ -830,13 +827,15 @@ def test_ours_inside_moto_ends_before_moto():
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["after"]
 
 
+@pytest.mark.slow
 def test_plain_class_setup_failure_stops_the_mock_and_argless_xunit_methods(pytester):
     """A setup_method that raises leaves no mock active; setup/teardown methods without the
     ``method`` argument are called as pytest calls them."""
     pytester.makepyfile(
         """
         import boto3
-        from ecrpublic_mock import _hook, mock_ecr_public
+        from ecrpublic_mock import mock_ecr_public
+        from ecrpublic_mock._activation import hook as _hook
 
         @mock_ecr_public
         class TestBrokenSetup:

@@ -11,7 +11,8 @@ import types
 
 import pytest
 
-from ecrpublic_mock import _hook
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 
 def test_answer_content_is_bytes_and_awaitable():
@@ -34,12 +35,20 @@ def fake_aiobotocore(monkeypatch):
 
 
 def test_aiobotocore_sleep_is_patched_once_loaded(fake_aiobotocore):
+    """Patched while a mock is active (once, however often asked), restored after."""
+    with mock_ecr_public():
+        _hook._patch_aiobotocore()
+        clock = fake_aiobotocore.asyncio
+        assert isinstance(clock, _hook._AsyncClock)
+        _hook._patch_aiobotocore()
+        assert fake_aiobotocore.asyncio is clock
+        assert clock.get_event_loop_policy is asyncio.get_event_loop_policy
+    assert fake_aiobotocore.asyncio is asyncio
+
+
+def test_aiobotocore_is_not_patched_while_no_mock_is_active(fake_aiobotocore):
     _hook._patch_aiobotocore()
-    clock = fake_aiobotocore.asyncio
-    assert isinstance(clock, _hook._AsyncClock)
-    _hook._patch_aiobotocore()
-    assert fake_aiobotocore.asyncio is clock
-    assert clock.get_event_loop_policy is asyncio.get_event_loop_policy
+    assert fake_aiobotocore.asyncio is asyncio
 
 
 def test_nothing_is_patched_while_aiobotocore_is_not_loaded(monkeypatch):

@@ -1,10 +1,10 @@
 """BatchDeleteImage, and DeleteRepository on a repository that holds images.
 
-Sources: ``shared/reference/ecr-public-behaviour.md`` sections "BatchDeleteImage" (by tag,
-by digest, failure codes, failures never raise), "Identifiers" (registryId as id or alias,
-RepositoryNotFound where RegistryNotFound is not declared) and "Repositories, policies,
-tags" (RepositoryNotEmptyException, force); failure reasons and the response imageIds
-are the lead's decisions recorded in the test brief.
+Sources: ``docs/aws-behaviour.md``, sections "BatchDeleteImage" (by tag, by digest,
+failure codes, failures never raise), "Identifiers" (registryId as id or alias,
+RepositoryNotFound where RegistryNotFound is not declared) and "Repositories"
+(RepositoryNotEmptyException, force); where AWS leaves the failure reasons and the
+response imageIds undocumented, the mock chooses them.
 """
 
 import botocore.session

@@ -17,7 +17,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 
-from ecrpublic_mock import Call, EcrPublicMockBug, _operations, mock_ecr_public
+from ecrpublic_mock import Call, EcrPublicMockBug, mock_ecr_public
+from ecrpublic_mock._api import operations as _operations
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 

@@ -1,10 +1,10 @@
 """Get/PutRepositoryCatalogData and CreateRepository's catalogData.
 
-Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (sections
-"Identifiers" — CreateRepository without catalog answers ``{}``, a logo comes back as a
-``logoUrl`` of the form ``https://d3g9o9u8re44ak.cloudfront.net/logo/<uuid>/<uuid>.png`` —
-"Repositories, policies, tags", "Service" and "Region"), botocore's model for the limits,
-and the lead's decisions where the page is silent (said so per test).
+Sources: ``docs/aws-behaviour.md`` (sections "Repositories": CreateRepository without
+catalog answers ``{}``; "Catalog data": a logo comes back as a ``logoUrl`` of the form
+``https://d3g9o9u8re44ak.cloudfront.net/logo/<uuid>/<uuid>.png``; "Service",
+"Validation" and "Regions"), botocore's model for the limits, and, where AWS leaves a
+point undocumented, the mock's choice (said so per test).
 """
 
 import re
@@ -79,7 +79,7 @@ def logo_url_for(logo, account=ACCOUNT, name="app"):
 @pytest.mark.parametrize("name", ["app", "team/app", "a.b-c_d/e"])
 def test_get_catalog_of_repository_created_without_catalog(client, name):
     """Repositories section: a repository created without catalog data still returns an
-    empty catalog (inference on the page; lead's decision)."""
+    empty catalog (inferred; docs/aws-behaviour.md, section "Catalog data")."""
     created = client.create_repository(repositoryName=name)
     assert created["catalogData"] == {}
     response = client.get_repository_catalog_data(repositoryName=name)
@@ -112,8 +112,9 @@ def test_get_catalog_unknown_repository(account, name):
 
 
 def test_put_full_catalog(client):
-    """Identifiers section: the logo blob comes back as a logoUrl on the CloudFront host;
-    lead's decision: no logoImageBlob and no marketplaceCertified in the output."""
+    """docs/aws-behaviour.md, section "Catalog data": the logo blob comes back as a
+    logoUrl on the CloudFront host; AWS leaves the rest undocumented, and the mock
+    chooses no logoImageBlob and no marketplaceCertified in the output."""
     client.create_repository(repositoryName="app")
     put = client.put_repository_catalog_data(repositoryName="app", catalogData=FULL_INPUT)
     assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -156,7 +157,8 @@ def test_put_logo_only(client):
 
 
 def test_put_empty_catalog_clears(client):
-    """Lead's decision: put replaces the whole catalog, so an empty one clears it."""
+    """AWS leaves this undocumented; the mock chooses: put replaces the whole catalog,
+    so an empty one clears it."""
     client.create_repository(repositoryName="app", catalogData=FULL_INPUT)
     put = client.put_repository_catalog_data(repositoryName="app", catalogData={})
     assert body(put) == {"catalogData": {}}
@@ -164,8 +166,8 @@ def test_put_empty_catalog_clears(client):
 
 
 def test_put_replaces_whole_catalog(client):
-    """Lead's decision: PutRepositoryCatalogData replaces the catalog; a field left out
-    of the second put is gone."""
+    """AWS leaves this undocumented; the mock chooses: PutRepositoryCatalogData replaces
+    the catalog; a field left out of the second put is gone."""
     client.create_repository(repositoryName="app")
     client.put_repository_catalog_data(
         repositoryName="app",
@@ -193,8 +195,9 @@ def test_put_replaces_whole_catalog(client):
 )
 @pytest.mark.parametrize("field", ["architectures", "operatingSystems"])
 def test_architectures_and_operating_systems_are_free_strings(client, field, values):
-    """AWS docs (lead's brief): unsupported values are stored and returned, only not shown
-    as badges; the model allows up to 50 items of 1-50 characters."""
+    """AWS docs (API reference, RepositoryCatalogDataInput): unsupported values are
+    stored and returned, only not shown as badges; the model allows up to 50 items of
+    1-50 characters."""
     client.create_repository(repositoryName="app")
     put = client.put_repository_catalog_data(repositoryName="app", catalogData={field: values})
     assert body(put) == {"catalogData": {field: values}}
@@ -238,8 +241,9 @@ def test_text_fields_keep_unicode_and_whitespace(client):
     ids=["text", "zeros", "gif", "max-size"],
 )
 def test_logo_is_not_checked_to_be_png(client, logo):
-    """Lead's decision: no public evidence that the API checks the image format (the
-    console asks for PNG); any bytes up to the model's 512000 are accepted."""
+    """AWS leaves this undocumented; the mock chooses: no public evidence that the API
+    checks the image format (the console asks for PNG); any bytes up to the model's
+    512000 are accepted."""
     client.create_repository(repositoryName="app")
     put = client.put_repository_catalog_data(
         repositoryName="app", catalogData={"logoImageBlob": logo}
@@ -249,8 +253,8 @@ def test_logo_is_not_checked_to_be_png(client, logo):
 
 
 def test_logo_url_is_stable_across_mocks():
-    """Identifiers: the mock keeps identifiers stable from run to run; lead's decision:
-    the same logo bytes in the same repository give the same URL in two separate mocks."""
+    """docs/aws-behaviour.md, section "Where the mock chooses" (logo URLs): the same
+    logo bytes in the same repository give the same URL in two separate mocks."""
     first = logo_url_for(PNG_BYTES)
     second = logo_url_for(PNG_BYTES)
     assert LOGO_URL_RE.match(first)
@@ -270,7 +274,8 @@ def test_logo_url_is_stable_within_a_mock(client):
 
 @pytest.mark.parametrize("other", [PNG_BYTES + b"\x00", b"another logo", PNG_BYTES[:-1]])
 def test_logo_url_differs_for_different_bytes(other):
-    """Lead's decision: different logo bytes give a different URL."""
+    """docs/aws-behaviour.md, section "Where the mock chooses" (logo URLs): different
+    logo bytes give a different URL."""
     assert logo_url_for(PNG_BYTES) != logo_url_for(other)
 
 
@@ -309,7 +314,10 @@ INVALID_CATALOGS = [
     ),
     pytest.param(
         {"architectures": TOO_LONG_LIST},
-        invalid("catalogData.architectures", f"must have length less than or equal to {LIST_MAX}"),
+        invalid(
+            "catalogData.architectures",
+            f"Member must have length less than or equal to {LIST_MAX}",
+        ),
         id="architectures-list",
     ),
     pytest.param(
@@ -324,7 +332,7 @@ INVALID_CATALOGS = [
         {"operatingSystems": TOO_LONG_LIST},
         invalid(
             "catalogData.operatingSystems",
-            f"must have length less than or equal to {LIST_MAX}",
+            f"Member must have length less than or equal to {LIST_MAX}",
         ),
         id="operatingSystems-list",
     ),
@@ -345,7 +353,8 @@ INVALID_CATALOGS = [
 @pytest.mark.parametrize(("catalog", "message"), INVALID_CATALOGS)
 def test_put_invalid_catalog(client, catalog, message, previous):
     """Service: maximums reach the server and answer InvalidParameterException in ECR's
-    wording; the exact texts are the lead's brief. A failed put changes nothing."""
+    wording; AWS leaves the exact texts for these members undocumented, and the mock
+    chooses them. A failed put changes nothing."""
     if previous is None:
         client.create_repository(repositoryName="app")
     else:
@@ -386,7 +395,8 @@ def test_catalogs_are_per_repository(client):
 
 
 def test_deleted_and_recreated_repository_has_empty_catalog(client):
-    """Lead's decision: a re-created repository is a new repository."""
+    """AWS leaves this undocumented; the mock chooses: a re-created repository is a new
+    repository."""
     client.create_repository(repositoryName="app", catalogData=FULL_INPUT)
     client.delete_repository(repositoryName="app")
     with pytest.raises(client.exceptions.RepositoryNotFoundException):
@@ -410,8 +420,9 @@ CREATE_CATALOGS = [
 
 @pytest.mark.parametrize("catalog", CREATE_CATALOGS)
 def test_create_with_catalog_matches_get(client, catalog):
-    """Lead's decision: CreateRepository's catalogData goes through the same code as
-    PutRepositoryCatalogData; its response equals what Get then answers."""
+    """AWS leaves this undocumented; the mock chooses: CreateRepository's catalogData
+    goes through the same code as PutRepositoryCatalogData; its response equals what Get
+    then answers."""
     created = client.create_repository(repositoryName="app", catalogData=catalog)
     out = created["catalogData"]
     if "logoImageBlob" in catalog:
@@ -425,8 +436,9 @@ def test_create_with_catalog_matches_get(client, catalog):
 
 
 def test_create_and_put_give_the_same_logo_url():
-    """Lead's decision: one code path, so one URL for the same bytes in the same
-    repository, whether the logo came with CreateRepository or a later put."""
+    """AWS leaves this undocumented; the mock chooses: one code path, so one URL for the
+    same bytes in the same repository, whether the logo came with CreateRepository or a
+    later put."""
     with mock_ecr_public():
         client = boto3.client("ecr-public", region_name="us-east-1")
         created = client.create_repository(

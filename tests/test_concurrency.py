@@ -32,7 +32,7 @@ import botocore.httpsession
 import pytest
 from botocore.exceptions import ClientError
 
-from ecrpublic_mock import _dispatch, _hook, mock_ecr_public
+from ecrpublic_mock._api import dispatch as _dispatch
 
 REPO = "app"
 THREADS = 8
@@ -415,6 +415,7 @@ def fast_switching():
     sys.setswitchinterval(interval)
 
 
+@pytest.mark.slow
 def test_eight_threads_on_one_repository_keep_every_invariant(ecr, fast_switching):
     main = boto3.client("ecr-public", region_name="us-east-1")
     main.create_repository(repositoryName=REPO)
@@ -509,70 +510,7 @@ def test_eight_threads_on_one_repository_keep_every_invariant(ecr, fast_switchin
     assert {layer["layerAvailability"] for layer in check["layers"]} == {"AVAILABLE"}
 
 
-def test_mocks_started_and_stopped_from_many_threads_leave_none_active():
-    """Each thread starts and stops its own mocks (nested, stopped in either order, or
-    left by an exception) while calls are served; afterwards only the main thread's mock
-    is active, and once it stops nothing is.
-
-    The main thread's mock stays active throughout, so that a call is always served by
-    some mock (the innermost active one, whichever thread started it), never sent out.
-    """
-    assert _hook._active == []
-    clients = [boto3.client("ecr-public", region_name="us-east-1") for _ in range(THREADS)]
-    barrier = threading.Barrier(THREADS)
-    crashes: list[str] = []
-    counts = Counter()
-
-    def churn(index: int) -> None:
-        rng = random.Random(index)
-        client = clients[index]
-        try:
-            barrier.wait()
-            for cycle in range(150):
-                outer = mock_ecr_public()
-                inner = mock_ecr_public(account_id=f"{index:06d}{cycle:06d}")
-                kind = rng.randrange(4)
-                if kind == 0:
-                    with outer:
-                        client.describe_registries()
-                        counts[index] += 1
-                elif kind == 1:
-                    with pytest.raises(KeyError), outer, inner:
-                        raise KeyError("inside both")
-                elif kind == 2:
-                    outer.start()
-                    inner.start()
-                    outer.stop()  # the outer one first: the inner one keeps serving
-                    client.get_authorization_token()
-                    counts[index] += 1
-                    inner.stop()
-                else:
-                    inner.start()
-                    try:
-                        client.describe_registries()
-                        counts[index] += 1
-                    finally:
-                        inner.stop()
-                for mock in (outer, inner):
-                    assert not mock.active
-        except BaseException:
-            crashes.append(traceback.format_exc())
-
-    with mock_ecr_public() as main:
-        threads = [threading.Thread(target=churn, args=(i,)) for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads)
-        assert crashes == []
-        assert _hook._active == [main._registry]
-        assert min(counts.values()) > 50
-        assert len(counts) == THREADS
-    assert _hook._active == []
-    assert not main.active
-
-
+@pytest.mark.slow
 def test_the_call_log_keeps_the_order_calls_were_served(ecr, monkeypatch):
     """Pause the first call where a preemption could fall: after it was served, before it
     was logged. The second call must not overtake it in the log (it once did: with a 1 µs

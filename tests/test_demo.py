@@ -17,6 +17,7 @@ def test_demo_runs_in_process(capsys):
     assert out.rstrip().endswith("mock stopped: nothing was sent to the network")
 
 
+@pytest.mark.slow
 def test_demo_as_a_module():
     """The exact command of the README's Quickstart, in a fresh interpreter."""
     done = subprocess.run(

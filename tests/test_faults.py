@@ -22,7 +22,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.retries import bucket
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 # A client that never retries: one attempt, so the first answer is what the caller sees.
 NO_RETRY = Config(retries={"total_max_attempts": 1})
@@ -387,10 +388,23 @@ def test_unknown_operation_is_refused_at_inject_time(ecr, once, operation):
     assert outcomes(ecr) == ["success"]
 
 
-@pytest.mark.parametrize("times", [0, -1, True, False, 1.0, 2.5, "2", None])
-def test_times_must_be_a_positive_int(ecr, once, times):
-    """bool is an int subclass but not a count: refused too."""
-    with pytest.raises(ValueError, match="times must be a positive int"):
+@pytest.mark.parametrize(
+    ("times", "error"),
+    [
+        (0, ValueError),
+        (-1, ValueError),
+        (True, TypeError),
+        (False, TypeError),
+        (1.0, TypeError),
+        (2.5, TypeError),
+        ("2", TypeError),
+        (None, TypeError),
+    ],
+)
+def test_times_must_be_a_positive_int(ecr, once, times, error):
+    """bool is an int subclass but not a count: refused too. A wrong type is a TypeError,
+    a wrong value a ValueError."""
+    with pytest.raises(error, match="times must be a positive int"):
         ecr.inject_fault("ServerException", times=times)
     once.describe_repositories()
     assert outcomes(ecr) == ["success"]
@@ -547,7 +561,7 @@ def test_adaptive_mode_retries_do_not_wait(ecr, no_sleep, token_bucket_waits):
 
 def test_fault_dataclass_fields():
     """The defaults above are computed once, at inject time (Fault.make)."""
-    from ecrpublic_mock._faults import Fault
+    from ecrpublic_mock._api.faults import Fault
 
     fault = Fault.make("ThrottlingException", "put_image", 3, None, None)
     assert dataclasses.astuple(fault) == (

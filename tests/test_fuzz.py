@@ -457,6 +457,7 @@ def test_reading_the_state_does_not_change_it():
         assert snapshot(ecr) == first
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("operation", OPERATIONS)
 @FUZZ
 @given(data=st.data())
@@ -613,6 +614,7 @@ OPTIONS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=150)
 @given(data=st.data())
 def test_fuzz_put_image_manifests(data):
@@ -740,6 +742,7 @@ def _complete_problems(model: UploadModel, digests: list[str], stored: set[str])
     return problems
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=120)
 @given(steps=STEPS)
 @example(  # a part under the minimum that is not the last: LayerPartTooSmallException
@@ -803,7 +806,8 @@ def test_fuzz_layer_upload_sequences(steps):
                 params = {**names, "layerDigests": digests}
                 response = _expect(ecr, client, "CompleteLayerUpload", params, problems)
                 if target == "own":
-                    # Completing ends the upload, whether it succeeds or fails (reference page).
+                    # Completing ends the upload, whether it succeeds or fails
+                    # (docs/aws-behaviour.md, section "Layer upload").
                     model.open = False
                 if response is not None:
                     assert response["layerDigest"] == model.digest

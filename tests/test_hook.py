@@ -10,8 +10,11 @@ import boto3
 import botocore.credentials
 import botocore.endpoint
 import botocore.handlers
+import botocore.utils
+import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 
 def ours(specs):
@@ -29,7 +32,7 @@ def test_install_is_idempotent():
 def test_handlers_are_registered_first_or_last():
     """The answering handlers go first, ahead of any other handler of the same event
     (moto's included); the retry observer goes last, after botocore has decided."""
-    kinds = {spec[1]: spec[2] for spec in ours(botocore.handlers.BUILTIN_HANDLERS)}
+    kinds = {spec[1]: spec[-1] for spec in ours(botocore.handlers.BUILTIN_HANDLERS)}
     assert {kinds[handler] for _, handler in _hook._FIRST} == {botocore.handlers.REGISTER_FIRST}
     assert {kinds[handler] for _, handler in _hook._LAST} == {botocore.handlers.REGISTER_LAST}
 
@@ -56,6 +59,7 @@ def test_a_default_session_made_before_install_is_served(monkeypatch):
         ]
 
 
+@pytest.mark.slow
 def test_default_session_before_import_in_a_fresh_interpreter():
     """The real order of events in a user's process, without any patching."""
     script = textwrap.dedent(
@@ -98,18 +102,30 @@ def test_metadata_credentials_are_not_fetched_while_active():
     assert fetcher.calls == 1
 
 
-def test_both_metadata_providers_are_guarded():
-    for provider in (
-        botocore.credentials.InstanceMetadataProvider,
-        botocore.credentials.ContainerProvider,
-    ):
-        assert provider.load.__wrapped__.__qualname__ == f"{provider.__name__}.load"
+GUARDED = (
+    (botocore.credentials.InstanceMetadataProvider, "load"),
+    (botocore.credentials.ContainerProvider, "load"),
+    (botocore.utils.IMDSRegionProvider, "provide"),
+)
 
 
-def test_the_endpoint_clock_stands_in_for_time():
-    """botocore.endpoint's ``time`` is the mock's stand-in; everything but sleep is time's."""
+def test_metadata_lookups_are_guarded_only_while_a_mock_is_active():
+    """Patched on the first activation, the originals back after the last stop."""
+    originals = {(owner, name): vars(owner)[name] for owner, name in GUARDED}
+    with mock_ecr_public(), mock_ecr_public():
+        for owner, name in GUARDED:
+            guarded = getattr(owner, name)
+            assert guarded.__wrapped__ is originals[owner, name]
+    assert {(owner, name): vars(owner)[name] for owner, name in GUARDED} == originals
+
+
+def test_the_endpoint_clock_stands_in_for_time_while_active():
+    """botocore.endpoint's ``time`` is the mock's stand-in while a mock is active;
+    everything but sleep is time's. Afterwards it is ``time`` itself again."""
     import time
 
-    clock = botocore.endpoint.time
-    assert isinstance(clock, _hook._Clock)
-    assert clock.monotonic is time.monotonic
+    with mock_ecr_public():
+        clock = botocore.endpoint.time
+        assert isinstance(clock, _hook._Clock)
+        assert clock.monotonic is time.monotonic
+    assert botocore.endpoint.time is time

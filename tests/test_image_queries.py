@@ -1,10 +1,10 @@
 """DescribeImages and DescribeImageTags against the mock.
 
-Sources: ``shared/reference/ecr-public-behaviour.md`` sections "DescribeImages /
-DescribeImageTags / DescribeRepositories / DescribeRegistries" (pagination, the
-ImageNotFoundException text, maxResults/nextToken exclusive with imageIds) and "Manifests
-and PutImage" (imageSizeInBytes, imageManifestMediaType, artifactMediaType, imagePushedAt);
-the lead's decisions in the test brief fill in the field lists, push order and page sizes.
+Sources: ``docs/aws-behaviour.md``, sections "Describe and pagination" (pagination, the
+ImageNotFoundException text, maxResults/nextToken exclusive with imageIds) and
+"Manifests and PutImage" (imageSizeInBytes, imageManifestMediaType, artifactMediaType,
+imagePushedAt); where AWS leaves them undocumented, the mock chooses the field lists,
+push order and page sizes.
 """
 
 import datetime as dt
@@ -115,9 +115,10 @@ def pages(client, operation, key, **kwargs):
 
 
 def test_describe_image_detail_docker(client):
-    """imageDetails fields (lead): registryId, repositoryName, imageDigest, imageTags,
-    imageSizeInBytes = sum of layers[].size (config excluded), imagePushedAt = push time
-    (freezegun), imageManifestMediaType, artifactMediaType = the config's mediaType."""
+    """imageDetails fields (AWS leaves the list undocumented; the mock chooses it):
+    registryId, repositoryName, imageDigest, imageTags, imageSizeInBytes = sum of
+    layers[].size (config excluded), imagePushedAt = push time (freezegun),
+    imageManifestMediaType, artifactMediaType = the config's mediaType."""
     layers = (b"a" * 11, b"b" * 23, b"c" * 5)
     with freeze_time(T1):
         manifest = build_image(client, REPO, layers=layers)
@@ -219,7 +220,8 @@ def test_schema1_has_no_artifact_media_type(client):
 
 
 def test_order_is_push_order_and_pushed_at(client):
-    """Lead: DescribeImages lists images in push order; imagePushedAt is each push time."""
+    """AWS leaves this undocumented; the mock chooses: DescribeImages lists images in
+    push order; imagePushedAt is each push time."""
     pushed = []
     for when, salt, tag in [(T2, "1", "c"), (T1, "2", "a"), (T3, "3", "b")]:
         with freeze_time(when):
@@ -279,7 +281,8 @@ def test_describe_by_image_ids(client, three, ids, expected):
     ],
 )
 def test_describe_image_not_found(client, three, ids, digest, tag):
-    """Reference page: ImageNotFoundException with the imageId, 'null' for an absent part."""
+    """docs/aws-behaviour.md, section "Describe and pagination": ImageNotFoundException
+    with the imageId, 'null' for an absent part."""
     if isinstance(digest, int):
         digest = three[digest]
     with pytest.raises(client.exceptions.ImageNotFoundException) as excinfo:
@@ -298,7 +301,8 @@ def test_image_of_another_repository_is_not_found(client):
     "extra", [{"maxResults": 10}, {"nextToken": "abc"}, {"maxResults": 1, "nextToken": "abc"}]
 )
 def test_max_results_or_token_with_image_ids(client, three, extra):
-    """Reference page: maxResults or nextToken together with imageIds is invalid."""
+    """docs/aws-behaviour.md, section "Describe and pagination": maxResults or nextToken
+    together with imageIds is invalid."""
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.describe_images(repositoryName=REPO, imageIds=[{"imageTag": "v1"}], **extra)
     assert_error(excinfo, "InvalidParameterException")
@@ -339,8 +343,9 @@ def images_250(client):
 
 @pytest.mark.parametrize("extra", [{}, {"maxResults": 100}])
 def test_describe_images_pages_of_100(client, images_250, extra):
-    """Reference page: default page 100; 250 images give 100, 100, 50 and no nextToken
-    on the last page; push order across pages."""
+    """docs/aws-behaviour.md, section "Describe and pagination": default page 100; 250
+    images give 100, 100, 50 and no nextToken on the last page; push order across
+    pages."""
     found = pages(client, "describe_images", "imageDetails", **extra)
     assert [len(p) for p in found] == [100, 100, 50]
     assert [d["imageDigest"] for p in found for d in p] == images_250
@@ -366,9 +371,10 @@ def test_describe_images_paginator(client, images_250):
 
 
 def test_changes_between_pages_never_lose_or_repeat(client, images_250):
-    """Reference page: a page boundary never loses or repeats an item even if the
-    collection changes between pages (deletes before and after the boundary, new pushes,
-    a tag added to an already-listed image)."""
+    """docs/aws-behaviour.md, section "Describe and pagination": a page boundary never
+    loses or repeats an item even if the collection changes between pages (deletes
+    before and after the boundary, new pushes, a tag added to an already-listed
+    image)."""
     first = client.describe_images(repositoryName=REPO, maxResults=100)
     seen = [d["imageDigest"] for d in first["imageDetails"]]
     assert seen == images_250[:100]
@@ -423,9 +429,10 @@ def _retag(client, digest, tag):
 
 
 def test_describe_image_tags_detail(client):
-    """imageTagDetails (lead): one per tag, {imageTag, createdAt, imageDetail {imageDigest,
-    imageSizeInBytes, imagePushedAt, imageManifestMediaType, artifactMediaType}}; untagged
-    images have none."""
+    """imageTagDetails (AWS leaves the shape undocumented; the mock chooses it): one per
+    tag, {imageTag, createdAt, imageDetail {imageDigest, imageSizeInBytes,
+    imagePushedAt, imageManifestMediaType, artifactMediaType}}; untagged images have
+    none."""
     with freeze_time(T1):
         m1 = build_image(client, REPO, layers=(b"1" * 12,), salt="1")
         d1 = put(client, REPO, m1, "v1")

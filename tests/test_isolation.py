@@ -20,7 +20,8 @@ import botocore.handlers
 import botocore.session
 import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 pytest_plugins = ["pytester"]
 
@@ -173,7 +174,7 @@ def test_a_raise_in_a_decorated_testcase_leaves_no_mock_and_no_handler(baseline)
     result = unittest.TestResult()
     unittest.defaultTestLoader.loadTestsFromTestCase(Case).run(result)
     assert (result.testsRun, len(result.failures), len(result.errors)) == (3, 1, 2)
-    assert seen == [1, 1, 1]
+    assert seen == [2, 2, 2]  # the class's own mock (for setUpClass) and the test's
     assert hooks() == baseline
 
 
@@ -207,6 +208,7 @@ def traced_size() -> int:
     return tracemalloc.get_traced_memory()[0]
 
 
+@pytest.mark.slow
 def test_ten_thousand_more_cycles_allocate_no_more_memory(baseline, traced):
     handle = mock_ecr_public()
 
@@ -224,6 +226,7 @@ def test_ten_thousand_more_cycles_allocate_no_more_memory(baseline, traced):
     assert hooks() == baseline
 
 
+@pytest.mark.slow
 def test_cycles_that_serve_calls_allocate_no_more_memory(baseline, traced):
     handle = mock_ecr_public()
     client = boto3.client("ecr-public", region_name="us-east-1")
@@ -239,6 +242,7 @@ def test_cycles_that_serve_calls_allocate_no_more_memory(baseline, traced):
     assert hooks() == baseline
 
 
+@pytest.mark.slow
 def test_a_clients_handlers_are_unchanged_after_a_thousand_cycles(baseline):
     client = boto3.client("ecr-public", region_name="us-east-1")
     before = handler_counts(client.meta.events)
@@ -279,7 +283,7 @@ def test_a_stopped_mocks_registry_is_collected_once_the_handle_is_dropped(baseli
     populate(mock)
     mock.stop()
     assert mock.repositories["app"].tags  # still readable on the handle
-    registry = weakref.ref(mock._registry)
+    registry = weakref.ref(mock._service)
     del mock
     gc.collect()
     assert registry() is None
@@ -290,7 +294,7 @@ def test_restarting_a_handle_releases_the_previous_registry(baseline):
     mock = mock_ecr_public()
     with mock:
         populate(mock)
-    first = weakref.ref(mock._registry)
+    first = weakref.ref(mock._service)
     with mock:
         assert mock.repositories == {}
     gc.collect()
@@ -321,6 +325,7 @@ def test_a_registry_left_by_an_exception_is_collected_once_the_exception_is_drop
 # -- decorating many functions --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_decorating_many_functions_accumulates_no_state(baseline):
     shared = mock_ecr_public(account_id="111122223333")
     shared_state = dict(vars(shared))
@@ -333,7 +338,7 @@ def test_decorating_many_functions_accumulates_no_state(baseline):
         used.append(weakref.ref(registry))
         assert client.describe_repositories()["repositories"] == []
         client.create_repository(repositoryName="same")
-        return registry.account_id, index
+        return registry.registry.account_id, index
 
     def make(index: int):
         def function():
@@ -364,12 +369,13 @@ INNER_TESTS = """
 import boto3
 import pytest
 
-from ecrpublic_mock import _hook, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
 
 
 @pytest.mark.parametrize("n", range(6))
 def test_with_the_fixture(ecr_public, ecr_public_client, n):
-    assert _hook._active == [ecr_public._registry]
+    assert _hook._active == [ecr_public._service]
     assert ecr_public.repositories == {}
     assert ecr_public_client.describe_repositories()["repositories"] == []
     ecr_public_client.create_repository(repositoryName="same")
@@ -400,6 +406,7 @@ def inner_tests(pytester, monkeypatch):
     return pytester
 
 
+@pytest.mark.slow
 def test_no_state_leaks_between_tests_in_random_order(inner_tests):
     orders = set()
     for seed in (1, 2, 3):
@@ -409,6 +416,7 @@ def test_no_state_leaks_between_tests_in_random_order(inner_tests):
     assert len(orders) > 1  # the order did change from seed to seed
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("xdist") is None, reason="needs pytest-xdist")
 def test_no_state_leaks_between_tests_in_random_order_under_xdist(inner_tests):
     # pytest-benchmark, when installed, warns that xdist disables it: not ours to judge;

@@ -1,13 +1,13 @@
 """InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload, BatchCheckLayerAvailability.
 
-Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (sections "Layer
-upload", "Quotas", "Identifiers") and, where it is silent, the lead's decisions recorded in
-the test brief (exact messages of InvalidLayerPartException, the part/size quotas,
-LayerAlreadyExists, the size wording of LayerPartTooSmall, the media type of a layer no
-manifest references yet, per-repository layer presence).
+Sources: ``docs/aws-behaviour.md`` (sections "Layer upload", "Quotas", "Identifiers")
+and, where AWS leaves a point undocumented, the mock's choice (exact messages of
+InvalidLayerPartException, the part/size quotas, LayerAlreadyExists, the size wording of
+LayerPartTooSmall, the media type of a layer no manifest references yet, per-repository
+layer presence).
 
-Every failing call is followed by a check that nothing changed (layer availability, images,
-tags), and, where the lead decided so, that the upload is gone or still usable.
+Every failing call is followed by a check that nothing changed (layer availability,
+images, tags), and, where the mock defines it, that the upload is gone or still usable.
 """
 
 import contextlib
@@ -108,7 +108,7 @@ def test_initiate_returns_uuid_and_default_part_size(client):
 
 @pytest.mark.ecr_public(max_layer_part_size=64)
 def test_initiate_part_size_is_the_max_part_size_setting(client):
-    """Lead's decision: partSize = max_layer_part_size."""
+    """docs/aws-behaviour.md, section "Quotas": partSize = max_layer_part_size."""
     assert client.initiate_layer_upload(repositoryName=REPO)["partSize"] == 64
 
 
@@ -199,7 +199,8 @@ def _invalid_part(excinfo, upload_id, message, last_valid):
 @pytest.mark.parametrize(
     ("before", "first", "blob", "last", "message", "last_valid"),
     [
-        # contiguity (reference page: "First byte of the layer part is 0 instead of 11304960")
+        # contiguity (docs/aws-behaviour.md, section "Layer upload": "First byte of the
+        # layer part is 0 instead of 11304960")
         ([], 1, b"abcd", None, "First byte of the layer part is 1 instead of 0", -1),
         ([], 10, b"abcd", None, "First byte of the layer part is 10 instead of 0", -1),
         ([b"abcd"], 5, b"efgh", None, "First byte of the layer part is 5 instead of 4", 3),
@@ -210,13 +211,15 @@ def _invalid_part(excinfo, upload_id, message, last_valid):
         ([], 0, b"abcd", 5, "Last byte of the layer part is 5 instead of 3", -1),
         ([], 0, b"abcd", 2, "Last byte of the layer part is 2 instead of 3", -1),
         ([b"abcd"], 4, b"efgh", 100, "Last byte of the layer part is 100 instead of 7", 3),
-        ([], 0, b"", 0, "Last byte of the layer part is 0 instead of -1", -1),
+        # an empty part is refused, whatever its last byte (the mock's choice of message)
+        ([], 0, b"", 0, "The layer part starting at byte 0 is empty", -1),
+        ([b"abcd"], 4, b"", 3, "The layer part starting at byte 4 is empty", 3),
     ],
 )
 def test_invalid_layer_part(client, before, first, blob, last, message, last_valid):
     """Layer upload: InvalidLayerPartException with lastValidByteReceived set (-1 before
-    any part, lead's decision); messages per the lead's decision. A failed part changes
-    nothing: the next correct part is accepted and the layer completes."""
+    any part, the mock's choice); the other messages are the mock's wording. A failed
+    part changes nothing: the next correct part is accepted and the layer completes."""
     upload_id = initiate(client)
     received = b""
     for blob_before in before:
@@ -238,7 +241,7 @@ def test_invalid_layer_part(client, before, first, blob, last, message, last_val
 @pytest.mark.ecr_public(min_layer_part_size=4, max_layer_part_size=8)
 @pytest.mark.parametrize("size", [9, 16])
 def test_part_larger_than_max_part_size(client, size):
-    """Quotas: maximum layer part size; lead's message. The upload stays usable."""
+    """Quotas: maximum layer part size; the mock's wording. The upload stays usable."""
     upload_id = initiate(client)
     with (
         unchanged(client, [sha256(b"x" * size)]),
@@ -267,7 +270,7 @@ def test_part_larger_than_max_part_size(client, size):
 @pytest.mark.ecr_public(min_layer_part_size=1, max_layer_parts=3)
 def test_too_many_parts(client):
     """Quotas: 1,000 parts per upload (here 3); the 4th part is LimitExceededException
-    (lead's message) and changes nothing: the three parts still complete."""
+    (the mock's wording) and changes nothing: the three parts still complete."""
     upload_id = initiate(client)
     for i in range(3):
         part(client, upload_id, i, b"p")
@@ -286,8 +289,8 @@ def test_too_many_parts(client):
 
 @pytest.mark.ecr_public(min_layer_part_size=4, max_layer_size=10)
 def test_layer_larger_than_max_layer_size(client):
-    """Quotas: maximum layer size (here 10 bytes); lead's message. Exactly the maximum is
-    accepted; the failing part changes nothing."""
+    """Quotas: maximum layer size (here 10 bytes); the mock's wording. Exactly the
+    maximum is accepted; the failing part changes nothing."""
     upload_id = initiate(client)
     part(client, upload_id, 0, b"abcd")
     part(client, upload_id, 4, b"efgh")
@@ -315,7 +318,7 @@ def test_single_part_larger_than_max_layer_size(client):
 
 def test_upload_part_unknown_upload(client):
     """Layer upload: an unknown upload id is UploadNotFoundException (same text as
-    CompleteLayerUpload's, lead's decision)."""
+    CompleteLayerUpload's, the mock's choice)."""
     unknown = str(uuid.uuid4())
     with (
         unchanged(client, [sha256(b"abcd")]),
@@ -348,8 +351,9 @@ def test_upload_part_unknown_repository(client):
 
 
 def test_complete_success_response_and_upload_gone(client):
-    """Layer upload / lead: success answers registryId, repositoryName, uploadId,
-    layerDigest; the layer is AVAILABLE; the upload id is gone afterwards."""
+    """Layer upload (the API reference's CompleteLayerUpload response): success answers
+    registryId, repositoryName, uploadId, layerDigest; the layer is AVAILABLE; the
+    upload id is gone afterwards."""
     data = b"hello layer"
     upload_id = initiate(client)
     part(client, upload_id, 0, data)
@@ -406,7 +410,8 @@ def test_complete_unknown_upload(client):
 
 
 def test_complete_in_other_repository_leaves_upload(client):
-    """Lead: an upload of another repository is UploadNotFound, which does not consume it."""
+    """AWS leaves this undocumented; the mock chooses: an upload of another repository
+    is UploadNotFound, which does not consume it."""
     data = b"belongs to other"
     upload_id = initiate(client, OTHER)
     part(client, upload_id, 0, data, repo=OTHER)
@@ -430,7 +435,8 @@ def test_complete_unknown_repository_leaves_upload(client):
 
 
 def test_complete_invalid_parameter_leaves_upload(client):
-    """Lead: InvalidParameterException does not consume the upload."""
+    """AWS leaves this undocumented; the mock chooses: InvalidParameterException does
+    not consume the upload."""
     data = b"abcd"
     upload_id = initiate(client)
     part(client, upload_id, 0, data)
@@ -440,7 +446,8 @@ def test_complete_invalid_parameter_leaves_upload(client):
 
 
 def _assert_upload_gone(client, upload_id, data=b"abcd"):
-    """Lead: after any other CompleteLayerUpload failure the upload is gone."""
+    """AWS leaves this undocumented; the mock chooses: after any other
+    CompleteLayerUpload failure the upload is gone."""
     with pytest.raises(client.exceptions.UploadNotFoundException) as excinfo:
         complete(client, upload_id, [sha256(data)])
     assert_error(excinfo, "UploadNotFoundException", upload_not_found(upload_id))
@@ -477,7 +484,7 @@ def test_complete_empty_upload(client):
 )
 def test_complete_part_too_small(min_size, parts, text):
     """Layer upload: a non-last part under the minimum is LayerPartTooSmallException
-    (real text for 5 MiB; lead's wording for other settings); the upload is gone."""
+    (real text for 5 MiB; the mock's wording for other settings); the upload is gone."""
     options = {} if min_size is None else {"min_layer_part_size": min_size}
     with mock_ecr_public(**options):
         client = boto3.client("ecr-public", region_name="us-east-1")
@@ -528,7 +535,7 @@ def test_complete_digest_mismatch(client):
 
 def test_complete_layer_already_exists(client):
     """Layer upload: digest already a layer of this repository is LayerAlreadyExists
-    (lead's message); the layer stays; the upload is gone."""
+    (the mock's wording); the layer stays; the upload is gone."""
     data = b"twice"
     upload(client, REPO, data)
     upload_id = initiate(client)
@@ -548,8 +555,9 @@ def test_complete_layer_already_exists(client):
 
 
 def test_layers_are_per_repository(client):
-    """Lead: a layer uploaded to A is UNAVAILABLE in B; uploading the same bytes to B
-    works (content-addressed store, per-repository presence)."""
+    """AWS leaves this undocumented; the mock chooses: a layer uploaded to A is
+    UNAVAILABLE in B; uploading the same bytes to B works (content-addressed store,
+    per-repository presence)."""
     data = b"shared layer bytes"
     upload(client, REPO, data)
     assert availability(client, sha256(data), REPO) == "AVAILABLE"
@@ -576,7 +584,7 @@ def test_concurrent_uploads_are_independent(client):
 def test_batch_check_mixed(client):
     """Layer upload: well-formed digests go to layers[] (AVAILABLE with size and media
     type, or UNAVAILABLE); malformed to failures[] InvalidLayerDigest; empty is
-    MissingLayerDigest (reasons: lead's decision)."""
+    MissingLayerDigest (AWS leaves the reasons undocumented; the mock chooses them)."""
     data = b"present"
     upload(client, REPO, data)
     absent = sha256(b"absent")
@@ -643,8 +651,9 @@ def test_batch_check_unknown_repository(client):
 
 
 def test_layer_media_type_follows_manifest(client):
-    """Lead: before any manifest the uploaded-layer media type; after a manifest that
-    references the layer is pushed, that manifest's layer mediaType."""
+    """AWS leaves this undocumented; the mock chooses: before any manifest the
+    uploaded-layer media type; after a manifest that references the layer is pushed,
+    that manifest's layer mediaType."""
     layer = b"layer for manifest"
     upload(client, REPO, layer)
     before = client.batch_check_layer_availability(
@@ -677,6 +686,7 @@ def test_deleting_repository_forgets_its_layers(client):
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(data=st.binary(min_size=1, max_size=64), part_size=st.integers(min_value=4, max_value=70))
 def test_any_valid_split_reassembles(data, part_size):

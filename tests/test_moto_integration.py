@@ -22,7 +22,9 @@ from _support import answered_by_probe, assert_not_served, probed_client
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ecrpublic_mock import _hook, _moto, mock_ecr_public
+from ecrpublic_mock import mock_ecr_public
+from ecrpublic_mock._activation import hook as _hook
+from ecrpublic_mock._activation import moto as _moto
 
 moto = pytest.importorskip("moto")
 mock_aws = moto.mock_aws

@@ -1,19 +1,26 @@
 """The pytest plugin, run in throw-away pytest sessions (``pytester``).
 
 No inner session has a conftest.py: the fixtures and marker must come from the
-``pytest11`` entry point alone.
+``pytest11`` entry point alone. Where a test must see the plugin's fixtures from outside
+the inner session (to check they were stopped), it passes an in-process plugin object
+that records their values through pytest's public ``pytest_fixture_setup`` hook.
+
+Every test here but the first runs an inner pytest session, so the module is ``slow``.
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import importlib.util
+import re
 
 import pytest
 
 pytest_plugins = ["pytester"]
+pytestmark = pytest.mark.slow
 
 NO_RANDOM = ("-p", "no:randomly")
+SCOPED = ("class_ecr_public", "module_ecr_public", "package_ecr_public", "session_ecr_public")
 
 HELPERS = """
 import boto3
@@ -39,6 +46,41 @@ def make_tests(pytester: pytest.Pytester, body: str, name: str = "test_inner") -
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest(*NO_RANDOM, *args)
+
+
+class Events:
+    """An in-process plugin logging, through pytest's public hooks, each start and stop of
+    a ``*ecr_public`` fixture (whether its mock was still active when torn down) and each
+    test run, in order, and keeping the fixtures' values."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.values: list[tuple[str, object]] = []
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        value = yield
+        if fixturedef.argname.endswith("ecr_public"):
+            self.values.append((fixturedef.argname, value))
+            self.log.append(f"start {fixturedef.argname}")
+        return value
+
+    def pytest_fixture_post_finalizer(self, fixturedef, request):
+        if fixturedef.argname.endswith("ecr_public") and fixturedef.cached_result is not None:
+            handle = fixturedef.cached_result[0]
+            state = "STILL ACTIVE" if handle is not None and handle.active else "stop"
+            self.log.append(f"{state} {fixturedef.argname}")
+
+    def pytest_runtest_call(self, item):
+        self.log.append(item.name)
+
+    def handles(self, name: str) -> list:
+        return [value for argname, value in self.values if argname == name]
+
+
+def run_logging(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, Events]:
+    events = Events()
+    return pytester.runpytest(*NO_RANDOM, *args, plugins=[events]), events
 
 
 def test_plugin_module_is_typed():
@@ -186,7 +228,7 @@ def test_no_marker_no_options(spy, ecr_public, ecr_public_client):
     run(pytester).assert_outcomes(passed=3)
 
 
-def test_closest_marker_wins(pytester):
+def test_a_closer_marker_overrides_an_option(pytester):
     make_tests(
         pytester,
         """
@@ -409,3 +451,444 @@ def test_no_server_thread_left():
 """,
     )
     run(pytester).assert_outcomes(passed=3)
+
+
+def test_markers_merge_outermost_first(pytester):
+    """Every marker that applies counts: the module's, then the class's, then the test's
+    (a parametrize mark is the test's), each updating the options before it."""
+    make_tests(
+        pytester,
+        """
+pytestmark = pytest.mark.ecr_public(account_id="999999999999", image_tag_mutability="IMMUTABLE")
+
+
+def mutability(ecr_public):
+    # whether a tag can move: pushes twice to a new repository "probe"
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    client.create_repository(repositoryName="probe")
+    ecr_public.push_image("probe", "v1", layers=[b"one"])
+    try:
+        ecr_public.push_image("probe", "v1", layers=[b"two"])
+    except Exception as error:
+        return error.response["Error"]["Code"]
+    return "MUTABLE"
+
+
+def quota(ecr_public):
+    # how many repositories the registry holds once up to 5 more were tried
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    for n in range(5):
+        try:
+            client.create_repository(repositoryName=f"q{n}")
+        except client.exceptions.LimitExceededException:
+            break
+    return len(ecr_public.repositories)
+
+
+def test_module_defaults(ecr_public):
+    assert ecr_public.account_id == "999999999999"
+    assert mutability(ecr_public) == "ImageTagAlreadyExistsException"
+
+
+@pytest.mark.ecr_public(max_repositories=2)
+def test_test_extends_the_module(ecr_public):
+    assert ecr_public.account_id == "999999999999"
+    assert mutability(ecr_public) == "ImageTagAlreadyExistsException"
+    assert quota(ecr_public) == 2
+
+
+@pytest.mark.ecr_public(image_tag_mutability="MUTABLE")
+def test_test_overrides_one_module_option(ecr_public):
+    assert ecr_public.account_id == "999999999999"
+    assert mutability(ecr_public) == "MUTABLE"
+
+
+@pytest.mark.ecr_public(account_id="222222222222", max_repositories=1)
+class TestClass:
+    def test_class_over_module(self, ecr_public):
+        assert ecr_public.account_id == "222222222222"
+        assert quota(ecr_public) == 1
+
+    @pytest.mark.ecr_public(max_repositories=3)
+    def test_test_over_class_over_module(self, ecr_public):
+        assert ecr_public.account_id == "222222222222"
+        assert quota(ecr_public) == 3
+
+    @pytest.mark.parametrize(
+        "n", [pytest.param(1, marks=pytest.mark.ecr_public(account_id="444444444444"))]
+    )
+    def test_param_over_class(self, ecr_public, n):
+        assert ecr_public.account_id == "444444444444"
+        assert mutability(ecr_public) == "ImageTagAlreadyExistsException"
+        assert quota(ecr_public) == 1
+""",
+    )
+    run(pytester).assert_outcomes(passed=6)
+
+
+def test_merged_options_reach_mock_ecr_public_as_one_call(pytester):
+    make_tests(
+        pytester,
+        """
+import pytest_ecrpublic_mock
+
+pytestmark = pytest.mark.ecr_public(account_id="999999999999", max_repositories=5)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    seen = []
+    original = pytest_ecrpublic_mock.mock_ecr_public
+
+    def recording(*args, **options):
+        seen.append(options)
+        return original(*args, **options)
+
+    monkeypatch.setattr(pytest_ecrpublic_mock, "mock_ecr_public", recording)
+    return seen
+
+
+@pytest.mark.ecr_public(max_repositories=1)
+class TestClass:
+    @pytest.mark.ecr_public(image_tag_mutability="IMMUTABLE")
+    def test_merged(self, spy, ecr_public):
+        merged = {"account_id": "999999999999", "max_repositories": 1}
+        assert spy == [{**merged, "image_tag_mutability": "IMMUTABLE"}]
+""",
+    )
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_marker_without_the_fixture_applies_it(pytester):
+    """Like time-machine's marker: a marked test is served even if it never names the
+    fixture, on a test, a class or a module; its own function fixtures run inside the mock,
+    and the mock stops after it. An unmarked test gets nothing added."""
+    make_tests(
+        pytester,
+        """
+handles = []
+
+
+@pytest.fixture
+def made_repo():
+    # a function-scoped fixture of a marked test runs inside its mock
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    client.create_repository(repositoryName="from-fixture")
+    return client
+
+
+@pytest.mark.ecr_public(account_id="111122223333")
+def test_marked(request, made_repo):
+    assert "ecr_public" in request.fixturenames
+    handle = request.getfixturevalue("ecr_public")
+    handles.append(handle)
+    assert handle.active and handle.account_id == "111122223333"
+    repo = made_repo.describe_repositories()["repositories"][0]
+    assert repo["repositoryName"] == "from-fixture"
+    assert repo["registryId"] == "111122223333"
+
+
+@pytest.mark.ecr_public(account_id="222222222222")
+class TestMarkedClass:
+    def test_method(self):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        repo = client.create_repository(repositoryName="app")["repository"]
+        assert repo["registryId"] == "222222222222"
+
+
+@pytest.mark.ecr_public()
+def test_marked_without_options(request):
+    assert request.getfixturevalue("ecr_public").account_id == "123456789012"
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    assert names(client) == []
+
+
+def test_unmarked(request):
+    assert "ecr_public" not in request.fixturenames
+    assert len(handles) == 1 and not handles[0].active
+""",
+    )
+    module = pytester.makepyfile(
+        test_module_marked=HELPERS
+        + """
+pytestmark = pytest.mark.ecr_public(account_id="333333333333")
+
+
+def test_module_marked():
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    assert client.create_repository(repositoryName="app")["repository"]["registryId"] == (
+        "333333333333"
+    )
+"""
+    )
+    assert module.exists()
+    result, events = run_logging(pytester, "-v")
+    result.assert_outcomes(passed=5)
+    applied = ("test_marked", "test_method", "test_marked_without_options", "test_module_marked")
+    assert [line for line in events.log if line != "test_unmarked"] == [
+        line for test in applied for line in ("start ecr_public", test, "stop ecr_public")
+    ]
+
+
+def test_marker_without_the_fixture_under_xdist_too(pytester):
+    pytest.importorskip("xdist")
+    make_tests(
+        pytester,
+        """
+@pytest.mark.ecr_public(account_id="111122223333")
+@pytest.mark.parametrize("n", range(4))
+def test_marked(n):
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    assert client.create_repository(repositoryName="app")["repository"]["registryId"] == (
+        "111122223333"
+    )
+""",
+    )
+    result = pytester.runpytest_subprocess(
+        *NO_RANDOM,
+        *("-p", "no:benchmark", "-n", "2", "--strict-markers", "-W", "error"),
+        *("-W", "ignore:'cgi' is deprecated:DeprecationWarning"),
+    )
+    result.assert_outcomes(passed=4)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param("module", id="module"),
+        pytest.param("class", id="class"),
+        pytest.param("test", id="test"),
+    ],
+)
+def test_positional_marker_args_error_naming_the_marker(pytester, where):
+    """Wherever the bad marker is, and whether or not the test requests the fixture."""
+    mark = 'pytest.mark.ecr_public("111122223333")'
+    module = f"pytestmark = {mark}\n" if where == "module" else ""
+    cls = f"@{mark}\n" if where == "class" else ""
+    test = f"    @{mark}\n" if where == "test" else ""
+    make_tests(
+        pytester,
+        f"""
+{module}
+{cls}class TestIt:
+{test}    def test_requests_it(self, ecr_public):
+        raise AssertionError("the body must not run")
+
+{test}    def test_does_not_request_it(self):
+        raise AssertionError("the body must not run")
+""",
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        ["*TypeError: @pytest.mark.ecr_public takes keyword options only*'111122223333'*"]
+    )
+    result.stdout.no_fnmatch_line("*the body must not run*")
+
+
+def test_fixtures_option_lists_every_fixture(pytester):
+    result = run(pytester, "--fixtures")
+    assert result.ret == 0
+    scopes = {name: f" [{name.split('_')[0]} scope]" for name in SCOPED}
+    result.stdout.re_match_lines(
+        [
+            ".*fixtures defined from pytest_ecrpublic_mock.*",
+            *(
+                re.escape(f"{name}{scopes.get(name, '')} -- ") + r".*__init__\.py:\d+$"
+                for name in ("ecr_public", "ecr_public_client", *SCOPED)
+            ),
+        ]
+    )
+
+
+def test_class_ecr_public_shares_state_within_a_class(pytester):
+    make_tests(
+        pytester,
+        """
+class TestFirst:
+    def test_create(self, class_ecr_public):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        client.create_repository(repositoryName="first")
+
+    def test_sees_it(self, class_ecr_public):
+        assert class_ecr_public.active
+        assert list(class_ecr_public.repositories) == ["first"]
+
+
+class TestSecond:
+    def test_fresh(self, class_ecr_public):
+        assert list(class_ecr_public.repositories) == []
+""",
+    )
+    result, events = run_logging(pytester)
+    result.assert_outcomes(passed=3)
+    assert events.log == [
+        *("start class_ecr_public", "test_create", "test_sees_it", "stop class_ecr_public"),
+        *("start class_ecr_public", "test_fresh", "stop class_ecr_public"),
+    ]
+
+
+def test_module_ecr_public_shares_state_within_a_module(pytester):
+    body = """
+def test_create_{name}(module_ecr_public):
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    assert names(client) == []
+    client.create_repository(repositoryName="{name}")
+
+
+class TestInClass:
+    def test_class_sees_{name}(self, module_ecr_public):
+        assert list(module_ecr_public.repositories) == ["{name}"]
+
+
+def test_sees_{name}(module_ecr_public):
+    assert list(module_ecr_public.repositories) == ["{name}"]
+"""
+    pytester.makepyfile(
+        test_one=HELPERS + body.format(name="one"), test_two=HELPERS + body.format(name="two")
+    )
+    result, events = run_logging(pytester)
+    result.assert_outcomes(passed=6)
+    assert events.log == [
+        "start module_ecr_public",
+        *("test_create_one", "test_class_sees_one", "test_sees_one"),
+        "stop module_ecr_public",
+        "start module_ecr_public",
+        *("test_create_two", "test_class_sees_two", "test_sees_two"),
+        "stop module_ecr_public",
+    ]
+
+
+PACKAGE_TESTS = (
+    """
+def test_create_{name}(package_ecr_public):
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    client.create_repository(repositoryName="{name}")
+""",
+    """
+def test_sees_{name}(package_ecr_public):
+    assert "{name}" in package_ecr_public.repositories
+""",
+)
+
+
+def make_packages(pytester: pytest.Pytester, conftest: str = "") -> None:
+    for package in ("pkg_a", "pkg_b"):
+        directory = pytester.mkpydir(package)
+        for index, body in enumerate(PACKAGE_TESTS):
+            path = directory / f"test_{index}_{package}.py"
+            path.write_text(HELPERS + body.format(name=package))
+        if conftest:
+            directory.joinpath("conftest.py").write_text(conftest)
+
+
+def test_package_ecr_public_shares_state_within_a_package(pytester):
+    """pytest ties a package-scoped fixture to the package that defines it: re-exported
+    from a package's conftest.py, ``package_ecr_public`` is one mock per package."""
+    make_packages(pytester, conftest="from pytest_ecrpublic_mock import package_ecr_public\n")
+    result, events = run_logging(pytester, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    assert events.log == [
+        *("start package_ecr_public", "test_create_pkg_a", "test_sees_pkg_a"),
+        "stop package_ecr_public",
+        *("start package_ecr_public", "test_create_pkg_b", "test_sees_pkg_b"),
+        "stop package_ecr_public",
+    ]
+    first, second = events.handles("package_ecr_public")
+    assert list(first.repositories) == ["pkg_a"]
+    assert list(second.repositories) == ["pkg_b"]
+
+
+def test_package_ecr_public_from_the_plugin_alone_spans_the_session(pytester):
+    """A plugin's fixture is defined in no package, so pytest keeps a package-scoped one
+    for the whole session (as pytest-mock's ``package_mocker``): documented, pinned here."""
+    make_packages(pytester)
+    result, events = run_logging(pytester, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    assert events.log == [
+        *("start package_ecr_public", "test_create_pkg_a", "test_sees_pkg_a"),
+        *("test_create_pkg_b", "test_sees_pkg_b", "stop package_ecr_public"),
+    ]
+    (handle,) = events.handles("package_ecr_public")
+    assert list(handle.repositories) == ["pkg_a", "pkg_b"]
+
+
+def test_session_ecr_public_shares_state_across_the_session(pytester):
+    pytester.makepyfile(
+        test_1_create=HELPERS
+        + """
+def test_create(session_ecr_public):
+    client = boto3.client("ecr-public", region_name="us-east-1")
+    client.create_repository(repositoryName="everywhere")
+""",
+        test_2_check=HELPERS
+        + """
+def test_unrelated():
+    pass
+
+
+class TestIt:
+    def test_sees_it(self, session_ecr_public):
+        assert session_ecr_public.active
+        assert list(session_ecr_public.repositories) == ["everywhere"]
+""",
+    )
+    result, events = run_logging(pytester)
+    result.assert_outcomes(passed=3)
+    assert events.log == [
+        *("start session_ecr_public", "test_create", "test_unrelated", "test_sees_it"),
+        "stop session_ecr_public",
+    ]
+
+
+@pytest.mark.parametrize("scoped", SCOPED)
+def test_the_function_mock_serves_inside_a_scoped_one(pytester, scoped):
+    """Innermost serves: ``ecr_public``, by name or applied by the marker, shadows a
+    scoped mock, even when the scoped one is first set up for the same test; the scoped
+    one serves again afterwards."""
+    make_tests(
+        pytester,
+        f"""
+class TestIt:
+    @pytest.mark.ecr_public(account_id="111122223333")
+    def test_marked(self, {scoped}):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        repo = client.create_repository(repositoryName="inner")["repository"]
+        assert repo["registryId"] == "111122223333"
+        assert list({scoped}.repositories) == []
+
+    def test_named(self, {scoped}, ecr_public):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        client.create_repository(repositoryName="inner")
+        assert list(ecr_public.repositories) == ["inner"]
+        assert list({scoped}.repositories) == []
+
+    def test_scoped_alone(self, {scoped}):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        assert names(client) == []
+        client.create_repository(repositoryName="outer")
+        assert list({scoped}.repositories) == ["outer"]
+""",
+    )
+    result, events = run_logging(pytester)
+    result.assert_outcomes(passed=3)
+    assert events.log == [
+        *(f"start {scoped}", "start ecr_public", "test_marked", "stop ecr_public"),
+        *("start ecr_public", "test_named", "stop ecr_public"),
+        *("test_scoped_alone", f"stop {scoped}"),
+    ]
+
+
+def test_markers_do_not_configure_the_scoped_mocks(pytester):
+    make_tests(
+        pytester,
+        """
+pytestmark = pytest.mark.ecr_public(account_id="111122223333")
+
+
+def test_scoped(module_ecr_public, ecr_public):
+    assert module_ecr_public.account_id == "123456789012"
+    assert ecr_public.account_id == "111122223333"
+""",
+    )
+    run(pytester).assert_outcomes(passed=1)

@@ -1,14 +1,15 @@
 """SetRepositoryPolicy, GetRepositoryPolicy and DeleteRepositoryPolicy.
 
-Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (section
-"Repositories, policies, tags": RepositoryNotFound and RepositoryPolicyNotFound real
-texts; "SetRepositoryPolicy validates the policy document: not JSON, or not an IAM policy
-shape, is InvalidParameterException"; sections "Service" and "Region"); the invalid-policy
-text ``Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository
+Sources: ``docs/aws-behaviour.md`` (sections "Repositories" and "Policies":
+RepositoryNotFound and RepositoryPolicyNotFound real texts; "SetRepositoryPolicy checks
+the document: text that is not JSON, or JSON that is not shaped like an IAM policy, is
+InvalidParameterException"; sections "Service" and "Regions"); the invalid-policy text
+``Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository
 policy provided'`` is real ECR output quoted in
-github.com/terraform-aws-modules/terraform-aws-ecr/issues/19 and kislyuk/aegea/issues/16;
-botocore's model for the 10240-character limit; the lead's decisions elsewhere (the
-lockout check, which shapes count as valid).
+github.com/terraform-aws-modules/terraform-aws-ecr/issues/19 and
+kislyuk/aegea/issues/16; botocore's model for the 10240-character limit. Where AWS
+leaves a point undocumented (the lockout check, which shapes count as valid), the mock
+chooses.
 """
 
 import json
@@ -67,8 +68,34 @@ def allow(**extra):
 VALID_POLICY = policy(allow())
 
 
+def rendered(text):
+    """How the service answers a stored policy (AWS CLI ``get-repository-policy`` example;
+    docs/aws-behaviour.md, section "Renderings"): Jackson's default pretty printer, objects
+    one member a line indented two spaces a level, arrays on one line; None stays None."""
+    if text is None:
+        return None
+
+    def out(value, indent):
+        if isinstance(value, dict) and value:
+            pad = "\n" + "  " * (indent + 1)
+            items = [
+                json.dumps(k, ensure_ascii=False) + " : " + out(v, indent + 1)
+                for k, v in value.items()
+            ]
+            return "{" + pad + ("," + pad).join(items) + "\n" + "  " * indent + "}"
+        if isinstance(value, list) and value:
+            return "[ " + ", ".join(out(v, indent) for v in value) + " ]"
+        if value == {}:
+            return "{ }"
+        if value == []:
+            return "[ ]"
+        return json.dumps(value, ensure_ascii=False)
+
+    return out(json.loads(text), 0)
+
+
 def expected(text, name="app", account=ACCOUNT):
-    return {"registryId": account, "repositoryName": name, "policyText": text}
+    return {"registryId": account, "repositoryName": name, "policyText": rendered(text)}
 
 
 def current_policy(client, name="app"):
@@ -85,8 +112,9 @@ def current_policy(client, name="app"):
 
 
 def test_set_get_delete_cycle(client):
-    """Lead's decision: all three answer registryId, repositoryName and policyText; Delete
-    answers the deleted policy, after which Get is RepositoryPolicyNotFound (real text)."""
+    """AWS leaves this undocumented; the mock chooses: all three answer registryId,
+    repositoryName and policyText; Delete answers the deleted policy, after which Get is
+    RepositoryPolicyNotFound (real text)."""
     set_response = client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
     assert set_response["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert body(set_response) == expected(VALID_POLICY)
@@ -129,18 +157,25 @@ def test_delete_twice(client):
     assert_error(excinfo, "RepositoryPolicyNotFoundException", no_policy_message("app"))
 
 
-def test_policy_text_is_kept_byte_for_byte(client):
-    """Lead's decision: the text is stored and answered exactly as sent (whitespace, key
-    order, escapes)."""
+def test_policy_text_is_answered_as_the_service_renders_it(client):
+    """AWS CLI ``set-repository-policy`` example: the answer is the service's rendering of
+    the document, whatever the caller's whitespace; key order kept, escapes resolved,
+    non-ASCII characters unescaped."""
     text = (
         '{\n  "Statement" : [ {\n\t"Action": "ecr-public:*",  "Principal":"*",'
         '"Effect" : "Allow", "Sid": "caf\\u00e9 ünï"\n} ],\r\n "Version":"2012-10-17"   }\n'
     )
-    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
-        expected(text)
+    want = (
+        '{\n  "Statement" : [ {\n    "Action" : "ecr-public:*",\n    "Principal" : "*",\n'
+        '    "Effect" : "Allow",\n    "Sid" : "café ünï"\n  } ],\n  "Version" : "2012-10-17"\n}'
     )
-    assert client.get_repository_policy(repositoryName="app")["policyText"] == text
-    assert client.delete_repository_policy(repositoryName="app")["policyText"] == text
+    assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == {
+        "registryId": ACCOUNT,
+        "repositoryName": "app",
+        "policyText": want,
+    }
+    assert client.get_repository_policy(repositoryName="app")["policyText"] == want
+    assert client.delete_repository_policy(repositoryName="app")["policyText"] == want
 
 
 def test_set_overwrites(client):
@@ -150,18 +185,19 @@ def test_set_overwrites(client):
     assert body(client.set_repository_policy(repositoryName="app", policyText=second)) == (
         expected(second)
     )
-    assert current_policy(client) == second
+    assert current_policy(client) == rendered(second)
 
 
 def test_policies_are_per_repository(client):
     client.create_repository(repositoryName="other")
     client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
     assert current_policy(client, "other") is None
-    assert current_policy(client, "app") == VALID_POLICY
+    assert current_policy(client, "app") == rendered(VALID_POLICY)
 
 
 def test_deleted_and_recreated_repository_has_no_policy(client):
-    """Lead's decision: a re-created repository is a new repository."""
+    """AWS leaves this undocumented; the mock chooses: a re-created repository is a new
+    repository."""
     client.set_repository_policy(repositoryName="app", policyText=VALID_POLICY)
     client.delete_repository(repositoryName="app")
     client.create_repository(repositoryName="app")
@@ -256,17 +292,37 @@ VALID_DOCUMENTS = [
         json.dumps({"Version": "2012-10-17", "Statement": [allow()]}, indent=4, sort_keys=True),
         id="pretty-printed",
     ),
+    pytest.param(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Id": "policy-1",
+                "Statement": [
+                    allow(
+                        Resource=["arn:aws:ecr-public::123456789012:repository/app"],
+                        Condition={
+                            "NumericLessThan": {"aws:MultiFactorAuthAge": 3600},
+                            "Bool": {"aws:SecureTransport": True},
+                            "StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root", "x"]},
+                        },
+                    )
+                ],
+            }
+        ),
+        id="resource-and-conditions",
+    ),
 ]
 
 
 @pytest.mark.parametrize("text", VALID_DOCUMENTS)
 def test_valid_documents_are_accepted(client, text):
-    """Lead's decision on the accepted IAM shapes: Statement as an object or a list,
-    Principal "*" or {"AWS": arn or [arns]}, Action string or list, Sid and Condition."""
+    """AWS leaves the accepted IAM shapes undocumented; the mock chooses: Statement as
+    an object or a list, Principal "*" or {"AWS": arn or [arns]}, Action string or list,
+    Sid and Condition."""
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
     )
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 # --------------------------------------------------------------------------------------
@@ -333,21 +389,44 @@ INVALID_DOCUMENTS = [
     pytest.param(stmt(**{**BASE, "Principal": {"Someone": "*"}}), id="principal-unknown-kind"),
     pytest.param(stmt(**{**BASE, "Principal": {"AWS": 7}}), id="principal-number"),
     pytest.param(stmt(**{**BASE, "Condition": "always"}), id="condition-string"),
+    pytest.param(stmt(**{**BASE, "Condition": {"StringEquals": "x"}}), id="condition-block-string"),
+    pytest.param(
+        stmt(**{**BASE, "Condition": {"StringEquals": {"aws:x": {"y": "z"}}}}),
+        id="condition-value-object",
+    ),
+    pytest.param(
+        stmt(**{**BASE, "Condition": {"StringEquals": {"aws:x": [["z"]]}}}),
+        id="condition-value-nested-list",
+    ),
+    pytest.param(
+        stmt(**{**BASE, "Condition": {"StringEquals": {"aws:x": None}}}), id="condition-value-null"
+    ),
+    pytest.param(
+        policy({**BASE, "Condition": {"NumericLessThan": {"aws:x": float("nan")}}}),
+        id="condition-value-nan",
+    ),
+    pytest.param(stmt(**{**BASE, "Resource": 7}), id="resource-number"),
+    pytest.param(stmt(**{**BASE, "NotResource": [["arn"]]}), id="not-resource-nested-list"),
+    pytest.param(stmt(**{**BASE, "Sid": 7}), id="sid-number"),
+    pytest.param(
+        json.dumps({"Version": "2012-10-17", "Id": ["x"], "Statement": [BASE]}), id="id-list"
+    ),
 ]
 
 
 @pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
 @pytest.mark.parametrize("text", INVALID_DOCUMENTS)
 def test_invalid_documents_are_rejected(client, text, previous):
-    """Reference: not JSON or not an IAM policy shape is InvalidParameterException; the
-    text is real ECR output (terraform-aws-ecr#19, aegea#16); the kinds of invalid
-    shapes are the lead's decision. Nothing changes."""
+    """docs/aws-behaviour.md, section "Policies": not JSON or not an IAM policy shape is
+    InvalidParameterException; the text is real ECR output (terraform-aws-ecr#19,
+    aegea#16); the kinds of invalid shapes are the mock's choice (AWS leaves them
+    undocumented). Nothing changes."""
     if previous is not None:
         client.set_repository_policy(repositoryName="app", policyText=previous)
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
     assert_error(excinfo, "InvalidParameterException", INVALID_POLICY)
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
 
 
 @pytest.mark.parametrize("force", [True, False])
@@ -386,19 +465,20 @@ LOCKOUT_ACTIONS = [
 @pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
 @pytest.mark.parametrize("action", LOCKOUT_ACTIONS)
 def test_lockout_without_force_is_rejected(client, action, previous):
-    """Lead's decision: a Deny for Principal "*" covering ecr-public:SetRepositoryPolicy
-    needs force=True; the text names the force flag. Nothing changes."""
+    """AWS leaves this undocumented; the mock chooses: a Deny for Principal "*" covering
+    ecr-public:SetRepositoryPolicy needs force=True; the text names the force flag.
+    Nothing changes."""
     if previous is not None:
         client.set_repository_policy(repositoryName="app", policyText=previous)
     text = deny_all(action)
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text, force=False)
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
 
 
 @pytest.mark.parametrize("action", LOCKOUT_ACTIONS)
@@ -406,7 +486,7 @@ def test_lockout_with_force_is_accepted(client, action):
     text = deny_all(action)
     response = client.set_repository_policy(repositoryName="app", policyText=text, force=True)
     assert body(response) == expected(text)
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 def deny_everything_to(principal):
@@ -429,15 +509,15 @@ def deny_everything_to(principal):
     ],
 )
 def test_lockout_refused_then_forced(client, text):
-    """IAM: ``"*"``, ``{"AWS": "*"}`` and ``{"AWS": ["*"]}`` all name everyone (lead's
-    decision extends the lockout rule to these equivalent forms); a locking-out statement
+    """IAM: ``"*"``, ``{"AWS": "*"}`` and ``{"AWS": ["*"]}`` all name everyone (the mock
+    extends its lockout rule to these equivalent forms); a locking-out statement
     among others locks out too. Refused without force, accepted with it."""
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.set_repository_policy(repositoryName="app", policyText=text)
     assert_error(excinfo, "InvalidParameterException", LOCKOUT)
     assert current_policy(client) is None
     client.set_repository_policy(repositoryName="app", policyText=text, force=True)
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 def test_lockout_single_statement_object(client):
@@ -457,8 +537,9 @@ def test_lockout_single_statement_object(client):
     ],
 )
 def test_lockout_through_not_action(client, not_action, locks_out):
-    """IAM: a Deny with NotAction denies every action it does not name, so denying everyone
-    all but PutImage also denies SetRepositoryPolicy (lead's decision: a lockout)."""
+    """IAM: a Deny with NotAction denies every action it does not name, so denying
+    everyone all but PutImage also denies SetRepositoryPolicy (the mock's choice: a
+    lockout)."""
     text = policy({"Effect": "Deny", "Principal": "*", "NotAction": not_action})
     if locks_out:
         with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
@@ -467,7 +548,7 @@ def test_lockout_through_not_action(client, not_action, locks_out):
         assert current_policy(client) is None
     else:
         client.set_repository_policy(repositoryName="app", policyText=text)
-        assert current_policy(client) == text
+        assert current_policy(client) == rendered(text)
 
 
 @pytest.mark.parametrize(
@@ -475,7 +556,8 @@ def test_lockout_through_not_action(client, not_action, locks_out):
     ["ecr-public:GetRepositoryPolicy", "ecr-public:DeleteRepositoryPolicy", "ecr-public:Put*"],
 )
 def test_deny_for_all_not_covering_set_policy_needs_no_force(client, action):
-    """Lead's decision: only a Deny covering SetRepositoryPolicy is a lockout."""
+    """AWS leaves this undocumented; the mock chooses: only a Deny covering
+    SetRepositoryPolicy is a lockout."""
     text = deny_all(action)
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
@@ -507,7 +589,7 @@ def test_policy_at_maximum_length(client):
     assert body(client.set_repository_policy(repositoryName="app", policyText=text)) == (
         expected(text)
     )
-    assert current_policy(client) == text
+    assert current_policy(client) == rendered(text)
 
 
 @pytest.mark.parametrize("previous", [None, VALID_POLICY], ids=["no-previous", "previous"])
@@ -524,7 +606,7 @@ def test_policy_too_long(client, length, previous):
         "Invalid parameter at 'policyText' failed to satisfy constraint: "
         f"'must have length less than or equal to {POLICY_MAX}'",
     )
-    assert current_policy(client) == previous
+    assert current_policy(client) == rendered(previous)
 
 
 @pytest.mark.parametrize(
@@ -556,4 +638,4 @@ def test_policy_operations_unsupported_in_us_west_2(client, operation, method, p
     """Region section (real text); nothing changes in us-east-1."""
     client.set_repository_policy(repositoryName="app", policyText=policy(allow(Sid="East")))
     assert_unsupported_in_us_west_2(operation, method, repositoryName="app", **params)
-    assert current_policy(client) == policy(allow(Sid="East"))
+    assert current_policy(client) == rendered(policy(allow(Sid="East")))

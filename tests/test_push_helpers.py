@@ -1,11 +1,12 @@
 """The handle's push helpers: ``push_image`` and ``push_index``.
 
-Source: the lead's API decisions recorded in the test brief (push_image uploads the config
-and layers through the real upload path, then PutImage's a Docker v2 schema 2 or OCI
-manifest and returns its digest; push_index puts a Docker manifest list by default or an
-OCI index, and returns its digest). What the helpers produce is checked only through the
-public API (DescribeImages, DescribeImageTags, BatchCheckLayerAvailability,
-BatchDeleteImage), against the reference page's rules for those operations.
+Source: the mock's own API, as README.md describes it (section "Pushing images in a
+test": push_image uploads the config and layers through the real upload path, then
+PutImage's a Docker v2 schema 2 or OCI manifest and returns its digest; push_index puts
+a Docker manifest list by default or an OCI index, and returns its digest). What the
+helpers produce is checked only through the public API (DescribeImages,
+DescribeImageTags, BatchCheckLayerAvailability, BatchDeleteImage), against the rules
+docs/aws-behaviour.md gives for those operations.
 """
 
 import datetime as dt
@@ -152,7 +153,7 @@ def test_helpers_refuse_a_media_type_they_cannot_build(ecr, method):
 
 def ecr_manifest(ecr, tag):
     """The stored manifest behind ``tag`` (the API has no BatchGetImage in ECR Public)."""
-    repo = ecr._registry.repositories.get(REPO)
+    repo = ecr._service.registry.repositories.get(REPO)
     return repo.images[repo.image_tags[tag].digest].manifest
 
 

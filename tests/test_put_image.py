@@ -1,10 +1,10 @@
-"""PutImage against the mock, every row of the reference page's PutImage table.
+"""PutImage against the mock, every row of the PutImage table in docs/aws-behaviour.md.
 
-Sources: ``shared/reference/ecr-public-behaviour.md`` section "Manifests and PutImage"
-(accepted formats, digest rule, the case table and its messages, foreign layers,
-immutability as a test setting) and "Identifiers"; where the page is silent, the lead's
-decisions recorded in the test brief (media-type mismatch/unsupported messages, the image
-and tag quota messages, digest-list order and format, the order of the checks, schema 1).
+Sources: ``docs/aws-behaviour.md``, section "Manifests and PutImage" (accepted formats,
+digest rule, the case table and its messages, foreign layers, immutability as a test
+setting) and section "Identifiers". Where AWS leaves a point undocumented, the mock
+chooses (media-type mismatch/unsupported messages, the image and tag quota messages,
+digest-list order and format, the order of the checks, schema 1).
 
 Blobs are uploaded with the explicit InitiateLayerUpload / UploadLayerPart /
 CompleteLayerUpload calls (``tests/_manifests.py``), never with the mock's ``push_image``.
@@ -139,9 +139,10 @@ def failing_put(client, exception_code, message, digests=(), **kwargs):
 
 @pytest.mark.parametrize("media_type", [DOCKER_MANIFEST, OCI_MANIFEST])
 def test_new_manifest_with_tag_response(client, media_type):
-    """Table row "new manifest, tag T": image created with tag T. Response shape (lead):
-    registryId, repositoryName, imageId {imageDigest, imageTag}, imageManifest byte for
-    byte, imageManifestMediaType. Digest = sha256 of the exact string."""
+    """Table row "new manifest, tag T": image created with tag T. Response shape
+    (docs/aws-behaviour.md, section "Manifests and PutImage"): registryId,
+    repositoryName, imageId {imageDigest, imageTag}, imageManifest byte for byte,
+    imageManifestMediaType. Digest = sha256 of the exact string."""
     manifest = build_image(client, REPO, layers=(b"layer-a", b"layer-b"), media_type=media_type)
     answer = client.put_image(repositoryName=REPO, imageManifest=manifest, imageTag="v1")
     digest = sha256(manifest)
@@ -289,7 +290,8 @@ def test_oci_index_without_media_type_member(client):
 
 
 def test_foreign_docker_layer_not_required(client):
-    """Foreign layers are never uploaded and are not required (reference page)."""
+    """Foreign layers are never uploaded and are not required (docs/aws-behaviour.md,
+    section "Manifests and PutImage")."""
     config, layer = config_blob(), b"regular"
     upload(client, REPO, config)
     upload(client, REPO, layer)
@@ -318,7 +320,7 @@ def test_oci_nondistributable_layer_not_required(client, media_type):
 
 def test_schema1_signed_manifest(client):
     """Accepted: Docker v2 schema 1 (signed), media type from the parameter; its layers
-    are fsLayers[].blobSum (lead's decision)."""
+    are fsLayers[].blobSum (AWS leaves this undocumented; the mock chooses it)."""
     l1, l2 = b"s1-layer-1", b"s1-layer-2"
     upload(client, REPO, l1)
     upload(client, REPO, l2)
@@ -456,10 +458,11 @@ _CONFIG = {"mediaType": DOCKER_CONFIG, "size": 2, "digest": _DIGEST}
     ],
 )
 def test_manifests_without_their_types_shape(client, document):
-    """Lead's decision: JSON that parses but lacks the structure of its media type (a
-    config that is not an object, layers that are not a list, a malformed digest, a size
-    that is not a non-negative 64-bit number) is answered like unparseable JSON: 'Invalid
-    JSON syntax'."""
+    """docs/aws-behaviour.md, section "Where the mock chooses" (broken manifests): JSON
+    that parses but lacks the structure of its media type (a config that is not an
+    object, layers that are not a list, a malformed digest, a size that is not a
+    non-negative 64-bit number) is answered like unparseable JSON: 'Invalid JSON
+    syntax'."""
     failing_put(
         client, "InvalidParameterException", INVALID_JSON, imageManifest=json.dumps(document)
     )
@@ -474,7 +477,8 @@ def test_manifests_without_their_types_shape(client, document):
     ],
 )
 def test_media_type_mismatch(client, manifest_type, param):
-    """Lead: mediaType member and parameter both present and different."""
+    """mediaType member and parameter both present and different (AWS leaves the message
+    undocumented; the mock chooses it)."""
     manifest = build_image(client, REPO, media_type=manifest_type)
     failing_put(
         client,
@@ -494,7 +498,8 @@ def test_media_type_mismatch(client, manifest_type, param):
     ],
 )
 def test_unsupported_media_type(client, member, param):
-    """Lead: a media type outside the five accepted formats."""
+    """A media type outside the five accepted formats (AWS leaves the message
+    undocumented; the mock chooses it)."""
     manifest = build_image(client, REPO, media_type=None)
     if member is not None:
         doc = json.loads(manifest)
@@ -560,7 +565,8 @@ def test_config_not_uploaded(client):
 
 @pytest.mark.parametrize("media_type", [DOCKER_MANIFEST, OCI_MANIFEST])
 def test_layers_not_uploaded_in_manifest_order_deduplicated(client, media_type):
-    """Lead: the digest list is in manifest order (config first), deduplicated, '[a, b]'."""
+    """AWS leaves the digest list's order undocumented; the mock chooses manifest order
+    (config first), deduplicated, '[a, b]'."""
     config = config_blob(salt="x")
     present = b"present-layer"
     upload(client, REPO, present)
@@ -602,7 +608,8 @@ def test_layers_of_another_repository_are_not_found(client):
 )
 def test_referenced_images_not_found(client, list_type, child_type):
     """Table row "list/index referencing a manifest not in this repository" (real text);
-    manifest order, deduplicated (lead)."""
+    manifest order, deduplicated (AWS leaves the order undocumented; the mock chooses
+    it)."""
     present = build_image(client, REPO, media_type=child_type)
     dp = put(client, REPO, present, "present")
     m1, m2 = sha256(b"missing manifest 1"), sha256(b"missing manifest 0")
@@ -734,8 +741,9 @@ def test_immutability_is_per_repository(ecr, client):
 
 @pytest.mark.ecr_public(min_layer_part_size=4, max_images_per_repository=2)
 def test_image_quota(client):
-    """Table row "repository already holds the image quota" (lead's message). Tagging an
-    existing image is still fine at the quota; deleting one frees a slot."""
+    """Table row "repository already holds the image quota" (the mock's wording;
+    docs/aws-behaviour.md, section "Where the mock chooses"). Tagging an existing image
+    is still fine at the quota; deleting one frees a slot."""
     d1 = put(client, REPO, build_image(client, REPO, salt="1"), "one")
     put(client, REPO, build_image(client, REPO, salt="2"), "two")
     third = build_image(client, REPO, salt="3")
@@ -751,7 +759,8 @@ def test_image_quota(client):
 
 @pytest.mark.ecr_public(min_layer_part_size=4, max_tags_per_image=2)
 def test_tag_quota(client):
-    """Table row "image would exceed 1,000 tags" (here 2; lead's message)."""
+    """Table row "image would exceed 1,000 tags" (here 2; the mock's wording;
+    docs/aws-behaviour.md, section "Where the mock chooses")."""
     manifest = build_image(client, REPO)
     put(client, REPO, manifest, "a")
     put(client, REPO, manifest, "b")
@@ -775,8 +784,9 @@ def test_tag_quota(client):
 
 
 # --------------------------------------------------------------------------------------
-# Order of the checks (lead): repository, manifest JSON/media type, layer count,
-# digest match, layers, referenced images, already-exists, immutability, quotas.
+# Order of the checks (AWS leaves it undocumented; the mock chooses): repository,
+# manifest JSON/media type, layer count, digest match, layers, referenced images,
+# already-exists, immutability, quotas.
 # --------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """Regions, the wire (status codes, request ids), interception and coexistence with moto.
 
-Region behaviour is from the reference page, section "Region": repository, image,
+Region behaviour is from docs/aws-behaviour.md, section "Regions": repository, image,
 registry and catalog operations exist only in us-east-1; us-west-2 serves
 GetAuthorizationToken and answers every other operation with
 ``UnsupportedCommandException`` ``<Operation> command is only supported in us-east-1.``
@@ -69,7 +69,8 @@ def no_network(ecr, monkeypatch):
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_us_west_2_answers_unsupported_command(ecr, no_network, operation):
-    """Reference, Region: ``<Operation> command is only supported in us-east-1.``"""
+    """docs/aws-behaviour.md, section "Regions": ``<Operation> command is only supported
+    in us-east-1.``"""
     method, params = OPERATIONS[operation]
     assert_unsupported_in_us_west_2(operation, method, **params)
     assert no_network == []
@@ -88,9 +89,9 @@ def test_us_west_2_changes_nothing_in_us_east_1(ecr):
 
 
 def test_us_west_2_serves_get_authorization_token(ecr, no_network):
-    """Reference, Region: GetAuthorizationToken works in us-west-2. Until it is
-    implemented the mock may answer not-implemented, but never UnsupportedCommand and
-    never a connection error."""
+    """docs/aws-behaviour.md, section "Regions": GetAuthorizationToken works in
+    us-west-2. Until it is implemented the mock may answer not-implemented, but never
+    UnsupportedCommand and never a connection error."""
     west = boto3.client("ecr-public", region_name="us-west-2")
     try:
         response = west.get_authorization_token()
@@ -114,9 +115,9 @@ def test_us_west_2_serves_get_authorization_token(ecr, no_network):
     ids=["describe", "create", "token"],
 )
 def test_other_regions_have_no_endpoint(ecr, no_network, region, method, params):
-    """Reference, Region: any other region has no endpoint at all (no DNS): the client
-    sees ``EndpointConnectionError``, never an HTTP answer. The mock answers at once:
-    one attempt, no retry back-off, no real network."""
+    """docs/aws-behaviour.md, section "Regions": any other region has no endpoint at all
+    (no DNS): the client sees ``EndpointConnectionError``, never an HTTP answer. The
+    mock answers at once: one attempt, no retry back-off, no real network."""
     other = boto3.client("ecr-public", region_name=region)
     attempts = []
     other.meta.events.register(
@@ -178,7 +179,7 @@ def test_success_carries_request_id(client):
 
 
 def test_responses_are_json_1_1(client):
-    """Reference, Service: JSON 1.1 protocol."""
+    """docs/aws-behaviour.md, section "Service": JSON 1.1 protocol."""
     metadata = client.describe_repositories()["ResponseMetadata"]
     assert metadata["HTTPHeaders"]["content-type"] == "application/x-amz-json-1.1"
 

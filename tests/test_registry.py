@@ -1,9 +1,8 @@
 """DescribeRegistries, Get/PutRegistryCatalogData and GetAuthorizationToken.
 
-Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (sections
-"Identifiers", "Region", "GetAuthorizationToken", "DescribeImages / DescribeImageTags /
-DescribeRepositories / DescribeRegistries" and "Service"), botocore's model for the
-constraints, and the lead's decisions where the page is silent (said so per test).
+Sources: ``docs/aws-behaviour.md`` (sections "Identifiers", "Regions", "Authorization
+token", "Describe and pagination" and "Service"), botocore's model for the constraints,
+and, where AWS leaves a point undocumented, the mock's choice (said so per test).
 """
 
 import base64
@@ -71,8 +70,8 @@ def test_describe_registries_alias_shape(ecr, client):
 
 
 def test_describe_registries_does_not_depend_on_repositories(ecr, client):
-    """Lead's decision: the registry exists (and is described the same way) whether or
-    not it holds repositories."""
+    """AWS leaves this undocumented; the mock chooses: the registry exists (and is
+    described the same way) whether or not it holds repositories."""
     before = body(client.describe_registries())
     client.create_repository(repositoryName="app")
     assert body(client.describe_registries()) == before
@@ -97,7 +96,9 @@ def test_describe_registries_paginator(ecr, client):
     ("member", "value", "constraint"),
     [
         *(
-            pytest.param("maxResults", v, "must be less than or equal to 1000", id=f"max-{v}")
+            pytest.param(
+                "maxResults", v, "Member must have value less than or equal to 1000", id=f"max-{v}"
+            )
             for v in [1001, 5000, 2**31 - 1]
         ),
         *(
@@ -108,8 +109,9 @@ def test_describe_registries_paginator(ecr, client):
 )
 def test_describe_registries_invalid_parameter(client, member, value, constraint):
     """Service: maximums reach the server: InvalidParameterException in ECR's wording.
-    Pagination: nextToken is opaque; an invalid one is InvalidParameterException
-    (lead's decision on the text: ``must be a valid pagination token``)."""
+    Pagination: nextToken is opaque; an invalid one is InvalidParameterException (AWS
+    leaves the text undocumented; the mock chooses ``must be a valid pagination
+    token``)."""
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.describe_registries(**{member: value})
     assert_error(excinfo, "InvalidParameterException", invalid(member, constraint))
@@ -123,8 +125,8 @@ def test_describe_registries_max_results_below_minimum_is_client_side(client, ma
 
 
 def test_describe_registries_rejects_a_describe_repositories_token(client):
-    """Lead's decision: a token belongs to its listing; one minted by DescribeRepositories
-    is not a valid DescribeRegistries token."""
+    """AWS leaves this undocumented; the mock chooses: a token belongs to its listing;
+    one minted by DescribeRepositories is not a valid DescribeRegistries token."""
     for name in ("aa", "bb", "cc"):
         client.create_repository(repositoryName=name)
     token = client.describe_repositories(maxResults=1)["nextToken"]
@@ -167,8 +169,8 @@ def test_describe_registries_same_in_two_mocks():
 
 
 def test_registry_catalog_initially_empty(client):
-    """Model: registryCatalogData is required in the output; lead's decision: it is an
-    empty structure until something is put."""
+    """Model: registryCatalogData is required in the output; AWS leaves its first value
+    undocumented, and the mock chooses an empty structure until something is put."""
     response = client.get_registry_catalog_data()
     assert body(response) == {"registryCatalogData": {}}
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -181,7 +183,7 @@ def test_registry_catalog_initially_empty(client):
 )
 def test_put_registry_catalog_round_trip(client, display_name):
     """Model: displayName is 0-100 characters; put answers the stored catalog and get
-    answers the same (lead's decision)."""
+    answers the same (AWS leaves this undocumented; the mock chooses it)."""
     put = client.put_registry_catalog_data(displayName=display_name)
     assert body(put) == {"registryCatalogData": {"displayName": display_name}}
     get = client.get_registry_catalog_data()
@@ -319,7 +321,8 @@ def test_authorization_token_unfrozen_is_about_now_plus_twelve_hours(client):
 
 
 def test_authorization_token_needs_no_repository_and_changes_nothing(client):
-    """Lead's decision: the token is a registry-level answer; it does not touch state."""
+    """AWS leaves this undocumented; the mock chooses: the token is a registry-level
+    answer; it does not touch state."""
     client.get_authorization_token()
     assert client.describe_repositories()["repositories"] == []
     assert body(client.get_registry_catalog_data()) == {"registryCatalogData": {}}

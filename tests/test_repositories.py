@@ -1,9 +1,8 @@
 """CreateRepository, DescribeRepositories and DeleteRepository against the mock.
 
-Behaviours, messages and identifiers come from the reference page
-``shared/reference/ecr-public-behaviour.md`` (sections "Identifiers", "Repositories,
-policies, tags", "DescribeImages / DescribeImageTags / DescribeRepositories /
-DescribeRegistries" and "Quotas"); constraints come from botocore's own model.
+Behaviours, messages and identifiers come from ``docs/aws-behaviour.md`` (sections
+"Identifiers", "Repositories", "Describe and pagination" and "Quotas"); constraints come
+from botocore's own model.
 """
 
 import datetime as dt
@@ -157,8 +156,8 @@ def test_create_accepts_valid_names(ecr, client, name):
 
 
 def test_create_one_char_name_is_rejected_by_botocore(client):
-    """The model's ``min: 2`` is checked client-side by botocore (reference: botocore
-    validates required members, types and minimums)."""
+    """The model's ``min: 2`` is checked client-side by botocore (docs/aws-behaviour.md,
+    section "Validation": botocore validates required members, types and minimums)."""
     with pytest.raises(botocore.exceptions.ParamValidationError):
         client.create_repository(repositoryName="a")
     assert all_repositories(client) == []
@@ -181,8 +180,9 @@ def assert_name_rejected(client, name, constraint):
     ids=["206-a", "206-slashes", "300-a"],
 )
 def test_create_too_long_name(client, name):
-    """Reference, Service: ``Invalid parameter at 'repositoryName' failed to satisfy
-    constraint: 'must have length less than or equal to 205'``."""
+    """docs/aws-behaviour.md, section "Validation": ``Invalid parameter at
+    'repositoryName' failed to satisfy constraint: 'must have length less than or equal
+    to 205'``."""
     assert_name_rejected(client, name, f"must have length less than or equal to {NAME_MAX}")
 
 
@@ -213,12 +213,13 @@ INVALID_PATTERN_NAMES = [
 
 @pytest.mark.parametrize("name", INVALID_PATTERN_NAMES)
 def test_create_name_violating_pattern(client, name):
-    """Reference, Service: ``... 'must satisfy regular expression '<pattern>''`` with the
-    model's own pattern."""
+    """docs/aws-behaviour.md, section "Validation": ``... 'must satisfy regular
+    expression '<pattern>''`` with the model's own pattern."""
     assert re.fullmatch(NAME_PATTERN, name) is None  # the case really violates the pattern
     assert_name_rejected(client, name, f"must satisfy regular expression '{NAME_PATTERN}'")
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,
@@ -243,8 +244,9 @@ def test_every_name_matching_the_model_is_accepted(name):
 @pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["app", "team/app"])
 def test_create_existing_repository(account, name):
-    """Reference, Repositories (real text): ``The repository with name '<r>' already exists
-    in the registry with id '<id>'``; the first repository is left as it was."""
+    """docs/aws-behaviour.md, section "Repositories" (real text): ``The repository with
+    name '<r>' already exists in the registry with id '<id>'``; the first repository is
+    left as it was."""
     with mock_ecr_public(account_id=account):
         client = boto3.client("ecr-public", region_name="us-east-1")
         with freeze_time("2024-01-02 03:04:05"):
@@ -370,8 +372,9 @@ def test_describe_by_names(client, wanted):
 
 @pytest.mark.parametrize("position", [0, 1, 2])
 def test_describe_by_names_with_unknown(client, position):
-    """Reference: DescribeRepositories with ``repositoryNames``, one unknown:
-    ``RepositoryNotFoundException`` (real text)."""
+    """docs/aws-behaviour.md, section "Describe and pagination": DescribeRepositories
+    with ``repositoryNames``, one unknown: ``RepositoryNotFoundException`` (real
+    text)."""
     client.create_repository(repositoryName="alpha")
     client.create_repository(repositoryName="beta")
     wanted = ["alpha", "beta"]
@@ -443,8 +446,8 @@ def pages_of(client, **kwargs):
     ],
 )
 def test_describe_pagination(client, count, page_size, expected_sizes):
-    """Reference, pagination: ``maxResults`` 1-1000, ``nextToken`` opaque, absent on the
-    last page; no item lost or repeated."""
+    """docs/aws-behaviour.md, section "Describe and pagination": ``maxResults`` 1-1000,
+    ``nextToken`` opaque, absent on the last page; no item lost or repeated."""
     names = make_repositories(client, count)
     pages = pages_of(client, maxResults=page_size)
     # A last page may legitimately be followed by no token; an extra empty page is wrong.
@@ -455,7 +458,7 @@ def test_describe_pagination(client, count, page_size, expected_sizes):
 
 
 def test_describe_default_page_is_100(client):
-    """Reference: default page 100."""
+    """docs/aws-behaviour.md, section "Describe and pagination": default page 100."""
     names = make_repositories(client, 101)
     first = client.describe_repositories()
     assert len(first["repositories"]) == 100
@@ -480,8 +483,8 @@ MUTATIONS = {
 @pytest.mark.parametrize("mutation", list(MUTATIONS))
 @pytest.mark.parametrize("page_size", [10, 3])
 def test_describe_pagination_survives_changes(client, mutation, page_size):
-    """Reference: a page boundary never loses or repeats an item, even if the collection
-    changes between pages."""
+    """docs/aws-behaviour.md, section "Describe and pagination": a page boundary never
+    loses or repeats an item, even if the collection changes between pages."""
     names = make_repositories(client, 25)
     action, target = MUTATIONS[mutation]
     first = client.describe_repositories(maxResults=page_size)
@@ -518,7 +521,8 @@ def test_describe_pagination_survives_mass_changes(client, page_size):
 
 @pytest.mark.parametrize("extra", ["maxResults", "nextToken"])
 def test_describe_page_parameters_with_names(client, extra):
-    """Reference: ``maxResults`` or ``nextToken`` together with ``repositoryNames`` is an
+    """docs/aws-behaviour.md, section "Describe and pagination": ``maxResults`` or
+    ``nextToken`` together with ``repositoryNames`` is an
     ``InvalidParameterException``."""
     make_repositories(client, 3)
     before = all_repositories(client)
@@ -541,7 +545,7 @@ def test_describe_max_results_above_1000(client, value):
         excinfo,
         "InvalidParameterException",
         "Invalid parameter at 'maxResults' failed to satisfy constraint: "
-        "'must be less than or equal to 1000'",
+        "'Member must have value less than or equal to 1000'",
     )
 
 
@@ -613,7 +617,8 @@ def test_delete_with_registry_id_and_force(account):
 @pytest.mark.parametrize("account", [ACCOUNT, "111122223333"])
 @pytest.mark.parametrize("name", ["missing", "team/missing"])
 def test_delete_unknown_repository(account, name):
-    """Reference, Repositories (real text): RepositoryNotFoundException."""
+    """docs/aws-behaviour.md, section "Repositories" (real text):
+    RepositoryNotFoundException."""
     with mock_ecr_public(account_id=account):
         client = boto3.client("ecr-public", region_name="us-east-1")
         client.create_repository(repositoryName="keep")

@@ -1,12 +1,12 @@
 """TagResource, UntagResource, ListTagsForResource and CreateRepository's tags.
 
-Sources: the reference page ``shared/reference/ecr-public-behaviour.md`` (sections
-"Identifiers" — repository ARN ``arn:aws:ecr-public::<account>:repository/<name>`` with an
-empty region field; "Quotas" — 50 resource tags per repository, TooManyTagsException;
-"Repositories, policies, tags" — keys 1-128, values 0-256, the reserved ``aws:`` prefix
-(InvalidTagParameterException), the ARN must be a repository ARN of this registry, else
-InvalidParameterException or RepositoryNotFoundException; "Service"; "Region"), botocore's
-model, and the lead's decisions for the exact texts the page does not give.
+Sources: ``docs/aws-behaviour.md`` (sections "Identifiers" — repository ARN
+``arn:aws:ecr-public::<account>:repository/<name>`` with an empty region field; "Quotas"
+— 50 resource tags per repository, TooManyTagsException; "Resource tags" — keys 1-128,
+values 0-256, the reserved ``aws:`` prefix (InvalidTagParameterException), the ARN must
+be a repository ARN of this registry, else InvalidParameterException or
+RepositoryNotFoundException; "Service"; "Regions"), botocore's model; where AWS leaves
+the exact texts undocumented, the mock chooses them.
 """
 
 import boto3
@@ -85,8 +85,8 @@ def test_untagged_repository_lists_no_tags(client, arn):
 
 
 def test_tag_resource_answers_empty_and_lists_in_insertion_order(client, arn):
-    """Lead's decision: TagResource answers {}; ListTagsForResource answers the tags in
-    insertion order."""
+    """AWS leaves this undocumented; the mock chooses: TagResource answers {};
+    ListTagsForResource answers the tags in insertion order."""
     response = client.tag_resource(resourceArn=arn, tags=tags(("zeta", "1"), ("alpha", "2")))
     assert body(response) == {}
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -128,7 +128,8 @@ def test_tag_resource_with_no_tags(client, arn):
     ids=["empty-value", "key-max", "value-max", "punctuation", "awsome", "infix", "aws-no-colon"],
 )
 def test_valid_tags(client, arn, key, value):
-    """Reference: keys 1-128, values 0-256; only the ``aws:`` prefix is reserved."""
+    """docs/aws-behaviour.md, section "Resource tags": keys 1-128, values 0-256; only
+    the ``aws:`` prefix is reserved."""
     client.tag_resource(resourceArn=arn, tags=tags((key, value)))
     assert listed(client, arn) == tags((key, value))
 
@@ -159,7 +160,8 @@ def test_untag_removes_keys(client, arn):
     ids=["absent", "mixed", "none", "case-differs", "duplicate"],
 )
 def test_untag_ignores_absent_keys(client, arn, keys):
-    """Lead's decision: absent keys are ignored (keys are case-sensitive)."""
+    """AWS leaves this undocumented; the mock chooses: absent keys are ignored (keys are
+    case-sensitive)."""
     client.tag_resource(resourceArn=arn, tags=tags(("a", "1"), ("b", "2")))
     assert body(client.untag_resource(resourceArn=arn, tagKeys=keys)) == {}
     assert listed(client, arn) == [t for t in tags(("a", "1"), ("b", "2")) if t["Key"] not in keys]
@@ -179,7 +181,8 @@ def test_untag_everything_then_retag(client, arn):
 
 
 def assert_too_many(excinfo, name="app", quota=QUOTA):
-    """Lead's decision on the text: it names the repository and the limit."""
+    """AWS leaves the text undocumented; the mock's text names the repository and the
+    limit."""
     assert_error(excinfo, "TooManyTagsException")
     message = excinfo.value.response["Error"]["Message"]
     assert name in message
@@ -245,9 +248,9 @@ RESERVED_KEYS = ["aws:x", "AWS:x", "Aws:Name", "aWs:created-by", "aws:", "aws:" 
 
 @pytest.mark.parametrize("key", RESERVED_KEYS)
 def test_reserved_prefix_on_tag_resource(client, arn, key):
-    """Reference: keys starting ``aws:`` are reserved (InvalidTagParameterException);
-    lead's decision: any case, the text names the key as sent; nothing changes, not even
-    the valid tags of the same call."""
+    """docs/aws-behaviour.md, section "Resource tags": keys starting ``aws:`` are
+    reserved (InvalidTagParameterException); the mock's choice: any case, the text names
+    the key as sent; nothing changes, not even the valid tags of the same call."""
     client.tag_resource(resourceArn=arn, tags=tags(("keep", "1")))
     with pytest.raises(client.exceptions.InvalidTagParameterException) as excinfo:
         client.tag_resource(resourceArn=arn, tags=tags(("fine", "2"), (key, "v")))
@@ -257,8 +260,8 @@ def test_reserved_prefix_on_tag_resource(client, arn, key):
 
 @pytest.mark.parametrize("key", ["aws:x", "AWS:x"])
 def test_reserved_prefix_on_untag_resource(client, arn, key):
-    """Lead's decision: UntagResource of an aws: key is the same exception; nothing is
-    removed."""
+    """AWS leaves this undocumented; the mock chooses: UntagResource of an aws: key is
+    the same exception; nothing is removed."""
     client.tag_resource(resourceArn=arn, tags=tags(("keep", "1"), ("other", "2")))
     with pytest.raises(client.exceptions.InvalidTagParameterException) as excinfo:
         client.untag_resource(resourceArn=arn, tagKeys=["keep", key])
@@ -281,7 +284,7 @@ KEY_TOO_LONG = invalid(
 VALUE_TOO_LONG = invalid(
     "tags", f"must satisfy constraint: [must have length less than or equal to {VALUE_MAX}]"
 )
-LIST_TOO_LONG = invalid("tags", f"must have length less than or equal to {TAG_LIST_MAX}")
+LIST_TOO_LONG = invalid("tags", f"Member must have length less than or equal to {TAG_LIST_MAX}")
 
 INVALID_TAG_LISTS = [
     pytest.param(tags(("k" * (KEY_MAX + 1), "v")), KEY_TOO_LONG, id="key-129"),
@@ -293,8 +296,9 @@ INVALID_TAG_LISTS = [
 
 @pytest.mark.parametrize(("tag_list", "message"), INVALID_TAG_LISTS)
 def test_tag_resource_model_limits(client, arn, tag_list, message):
-    """Service: maximums reach the server; for a structure inside a list the reported path
-    is the list's name, the constraint wrapped (lead's brief). Nothing changes."""
+    """Service: maximums reach the server; for a structure inside a list the reported
+    path is the list's name, the constraint wrapped (as real ECR does:
+    github.com/aws-actions/amazon-ecr-login/issues/225). Nothing changes."""
     client.tag_resource(resourceArn=arn, tags=tags(("keep", "1")))
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.tag_resource(resourceArn=arn, tags=tag_list)
@@ -312,7 +316,8 @@ def test_create_repository_model_limits(client, tag_list, message):
 
 def test_untag_key_too_long(client, arn):
     """Service: a list of strings reports the list's name with the wrapped constraint,
-    as for catalogData.architectures (lead's brief)."""
+    as for catalogData.architectures (as real ECR does:
+    github.com/aws-actions/amazon-ecr-login/issues/225)."""
     client.tag_resource(resourceArn=arn, tags=tags(("keep", "1")))
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
         client.untag_resource(resourceArn=arn, tagKeys=["keep", "k" * (KEY_MAX + 1)])
@@ -362,8 +367,9 @@ def arn_calls(arn):
 @pytest.mark.parametrize("method", ["tag_resource", "untag_resource", "list_tags_for_resource"])
 @pytest.mark.parametrize("bad_arn", MALFORMED_ARNS)
 def test_malformed_or_foreign_arn(client, arn, method, bad_arn):
-    """Reference: the resource ARN must be a repository ARN of this registry, else
-    InvalidParameterException (text: lead's decision). Nothing changes."""
+    """docs/aws-behaviour.md, section "Resource tags": the resource ARN must be a
+    repository ARN of this registry, else InvalidParameterException (AWS leaves the text
+    undocumented; the mock chooses it). Nothing changes."""
     client.tag_resource(resourceArn=arn, tags=tags(("keep", "1")))
     params = dict(arn_calls(bad_arn))[method]
     with pytest.raises(client.exceptions.InvalidParameterException) as excinfo:
@@ -375,8 +381,9 @@ def test_malformed_or_foreign_arn(client, arn, method, bad_arn):
 @pytest.mark.parametrize("method", ["tag_resource", "untag_resource", "list_tags_for_resource"])
 @pytest.mark.parametrize("name", ["missing", "team/missing"])
 def test_arn_of_missing_repository(client, arn, method, name):
-    """Reference: a well-formed ARN of this registry naming no repository is
-    RepositoryNotFoundException (real text); nothing is created."""
+    """docs/aws-behaviour.md, section "Resource tags": a well-formed ARN of this
+    registry naming no repository is RepositoryNotFoundException (real text); nothing is
+    created."""
     params = dict(arn_calls(repo_arn(name)))[method]
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
         getattr(client, method)(**params)
@@ -396,7 +403,8 @@ def test_arn_of_other_account_in_other_mock():
 
 
 def test_deleted_and_recreated_repository_has_no_tags(client, arn):
-    """Lead's decision: deleting a repository drops its tags; a re-created one is new."""
+    """AWS leaves this undocumented; the mock chooses: deleting a repository drops its
+    tags; a re-created one is new."""
     client.tag_resource(resourceArn=arn, tags=tags(("a", "1")))
     client.delete_repository(repositoryName="app")
     with pytest.raises(client.exceptions.RepositoryNotFoundException) as excinfo:
@@ -423,8 +431,8 @@ def test_deleted_and_recreated_repository_has_no_tags(client, arn):
     ids=["two", "empty-value", "quota", "none"],
 )
 def test_create_repository_with_tags(client, tag_list):
-    """Lead's decision: CreateRepository's tags follow TagResource's rules and list in
-    insertion order."""
+    """AWS leaves this undocumented; the mock chooses: CreateRepository's tags follow
+    TagResource's rules and list in insertion order."""
     repo = client.create_repository(repositoryName="app", tags=tag_list)["repository"]
     assert listed(client, repo["repositoryArn"]) == tag_list
 

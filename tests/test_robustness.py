@@ -1,10 +1,11 @@
 """Malformed requests never crash the mock, and the mock's own bugs are never disguised.
 
-Sources: the brief ("Bad input never crashes: every malformed request gets the ClientError
-AWS would send ... An unexpected exception inside our code is a bug: let it surface to the
-test with the operation named, never disguise it as an AWS error"). JSON services answer a
-body they cannot deserialize with ``SerializationException`` (botocore's JSON protocol
-docs); the exact texts are the mock's own.
+The mock's rule: bad input never crashes; every malformed request gets the ClientError
+AWS would send, and an unexpected exception inside the mock is a bug that surfaces to
+the test with the operation named, never disguised as an AWS error. JSON services answer
+a body they cannot deserialize with ``SerializationException`` (botocore's JSON protocol
+docs; docs/aws-behaviour.md, sections "Validation" and "Where the mock chooses"); the
+exact texts are the mock's own.
 """
 
 import json
@@ -14,10 +15,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ecrpublic_mock import EcrPublicMockBug, _operations, mock_ecr_public
-from ecrpublic_mock._dispatch import answer
-from ecrpublic_mock._settings import Settings
-from ecrpublic_mock._state import Registry
+from ecrpublic_mock import EcrPublicMockBug, mock_ecr_public
+from ecrpublic_mock._api import operations as _operations
+from ecrpublic_mock._api.dispatch import answer
+from ecrpublic_mock._api.service import Service
+from ecrpublic_mock._core.settings import Settings
 
 
 @pytest.fixture
@@ -81,8 +83,8 @@ def test_missing_required_member_is_invalid_parameter(unvalidated):
 )
 def test_wrong_json_types_in_raw_bodies(body, path, expected):
     """Bodies botocore's serializer would never produce, as another client could send."""
-    registry = Registry(Settings())
-    status, _, data = answer(registry, "DescribeRepositories", "us-east-1", json.dumps(body))
+    service = Service(Settings())
+    status, _, data = answer(service, "DescribeRepositories", "us-east-1", json.dumps(body))
     assert status == 400
     assert json.loads(data) == {
         "__type": "SerializationException",
@@ -114,24 +116,24 @@ def test_a_tag_without_a_key(unvalidated, operation):
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', "{bad"])
 def test_bodies_that_are_not_a_json_object(body):
     """Bytes or text that are not a JSON object: SerializationException, state untouched."""
-    registry = Registry(Settings())
-    status, headers, data = answer(registry, "CreateRepository", "us-east-1", body)
+    service = Service(Settings())
+    status, headers, data = answer(service, "CreateRepository", "us-east-1", body)
     assert status == 400
     assert json.loads(data)["__type"] == "SerializationException"
     assert headers["x-amzn-RequestId"]
-    assert len(registry.repositories) == 0
+    assert len(service.registry.repositories) == 0
 
 
 def test_an_empty_body_is_an_empty_request():
-    registry = Registry(Settings())
-    status, _, data = answer(registry, "DescribeRepositories", "us-east-1", b"")
+    service = Service(Settings())
+    status, _, data = answer(service, "DescribeRepositories", "us-east-1", b"")
     assert (status, json.loads(data)) == (200, {"repositories": []})
 
 
 def test_a_bug_in_the_mock_surfaces_with_the_operation_named(monkeypatch):
     """Never a ClientError: a test must see that the mock, not AWS, failed."""
 
-    def broken(registry, params):
+    def broken(request):
         raise KeyError("oops")
 
     monkeypatch.setitem(_operations.HANDLERS, "DescribeRepositories", broken)

@@ -31,6 +31,9 @@ pytest.importorskip(
 
 pytest_plugins = ["pytester"]
 
+# Most tests here run mypy (a cold run takes some 30 seconds) or a pytester session.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "typing_example" / "example_typed.py"
 PLUGIN = ROOT / "conftest_plugin" / "__init__.py"
@@ -134,11 +137,11 @@ def test_reveal(ecr_public_client: ECRPublicClient, ecr_public: EcrPublicMock) -
 
 REVEALED = {
     "r1": "types_boto3_ecr_public.client.ECRPublicClient",
-    "r2": "ecrpublic_mock._mock.EcrPublicMock",
+    "r2": "ecrpublic_mock._activation.mock.EcrPublicMock",
     "r3": "types_boto3_ecr_public.client.ECRPublicClient",
     "r4": "str",
-    "r5": "ecrpublic_mock._mock.EcrPublicMock",
-    "r6": "ecrpublic_mock._mock.EcrPublicMock",
+    "r5": "ecrpublic_mock._activation.mock.EcrPublicMock",
+    "r6": "ecrpublic_mock._activation.mock.EcrPublicMock",
 }
 
 

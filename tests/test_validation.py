@@ -1,10 +1,10 @@
 """Server-side parameter validation, derived from botocore's ecr-public model.
 
-Reference page, section "Service": botocore validates only required members, types and
-minimums on the client; maximum lengths, patterns and list-size maximums reach the
-server, which answers ``InvalidParameterException`` with
-``Invalid parameter at '<path>' failed to satisfy constraint: '<constraint>'``. The
-mock must do this for every member of every operation, derived from the model.
+docs/aws-behaviour.md, section "Validation": botocore validates only required members,
+types and minimums on the client; maximum lengths, patterns and list-size maximums reach
+the server, which answers ``InvalidParameterException`` with ``Invalid parameter at
+'<path>' failed to satisfy constraint: '<constraint>'``. The mock must do this for every
+member of every operation, derived from the model.
 
 A list element that violates is reported at the list's path with the constraint
 wrapped, as real ECR does (github.com/aws-actions/amazon-ecr-login/issues/225:
@@ -172,7 +172,7 @@ def maximum_violations(shape, label, report_path):
             meta["max"] + 1,
             label,
             report_path,
-            f"must be less than or equal to {meta['max']}",
+            f"Member must have value less than or equal to {meta['max']}",
             "max-value",
         )
     elif kind == "list" and "max" in meta:
@@ -180,7 +180,7 @@ def maximum_violations(shape, label, report_path):
             [valid_value(shape.member) for _ in range(meta["max"] + 1)],
             label,
             report_path,
-            f"must have length less than or equal to {meta['max']}",
+            f"Member must have length less than or equal to {meta['max']}",
             "max-items",
         )
     yield from nested_violations(maximum_violations, shape, label, report_path)
@@ -201,13 +201,19 @@ def minimum_violations(shape, label, report_path):
             "min-length",
         )
     elif kind in ("integer", "long") and low is not None:
-        yield low - 1, label, report_path, f"must be greater than or equal to {low}", "min-value"
+        yield (
+            low - 1,
+            label,
+            report_path,
+            f"Member must have value greater than or equal to {low}",
+            "min-value",
+        )
     elif kind == "list" and low:
         yield (
             [],
             label,
             report_path,
-            f"must have length greater than or equal to {low}",
+            f"Member must have length greater than or equal to {low}",
             "min-items",
         )
     yield from nested_violations(minimum_violations, shape, label, report_path)
@@ -336,9 +342,10 @@ def test_botocore_rejects_minimum_violations():
 
 @pytest.mark.parametrize(("operation", "params", "message"), MAXIMUM_CASES)
 def test_maximum_and_pattern_violations(client, operation, params, message):
-    """Reference, Service: maximum lengths, patterns and list maximums are checked by the
-    server, for every member of every operation, before any semantic check (the
-    repositories named here do not exist, and most operations are not implemented yet)."""
+    """docs/aws-behaviour.md, section "Validation": maximum lengths, patterns and list
+    maximums are checked by the server, for every member of every operation, before any
+    semantic check (the repositories named here do not exist, and most operations are
+    not implemented yet)."""
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         getattr(client, xform_name(operation))(**params)
     assert_error(excinfo, "InvalidParameterException", message)
@@ -347,8 +354,8 @@ def test_maximum_and_pattern_violations(client, operation, params, message):
 
 @pytest.mark.parametrize(("operation", "params", "message"), MINIMUM_CASES)
 def test_minimum_violations_without_client_validation(raw_client, operation, params, message):
-    """Reference, Service: ``greater than or equal to N`` for minimums, when a client that
-    skips botocore's checks sends them."""
+    """docs/aws-behaviour.md, section "Validation": ``greater than or equal to N`` for
+    minimums, when a client that skips botocore's checks sends them."""
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         getattr(raw_client, xform_name(operation))(**params)
     assert_error(excinfo, "InvalidParameterException", message)
@@ -496,7 +503,7 @@ SYNTHETIC = botocore.model.ShapeResolver(
     ],
 )
 def test_synthetic_shapes(value, violation):
-    from ecrpublic_mock._validation import _checker
+    from ecrpublic_mock._api.validation import _checker
 
     assert _checker(SYNTHETIC.get_shape_by_name("Input"))(value, "") == violation
 
@@ -510,8 +517,8 @@ def test_synthetic_shapes(value, violation):
     ],
 )
 def test_synthetic_shapes_wrong_types(value, path, expected):
-    from ecrpublic_mock._errors import ServiceError
-    from ecrpublic_mock._validation import _checker
+    from ecrpublic_mock._api.validation import _checker
+    from ecrpublic_mock._core.errors import ServiceError
 
     with pytest.raises(ServiceError) as excinfo:
         _checker(SYNTHETIC.get_shape_by_name("Input"))(value, "")

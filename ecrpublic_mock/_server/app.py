@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 import traceback
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .._dispatch import HOME_REGION, SERVED_REGIONS, answer
-from .._errors import EcrPublicMockBug
-from .._model import service_model
+from .._api.dispatch import CONTENT_TYPE, answer, error_body
+from .._api.model import service_model
+from .._api.regions import HOME_REGION, SERVED_REGIONS, scope_region
+from .._core import messages
+from .._core.errors import EcrPublicMockBug
 from .control import PREFIX, ControlError, control
 
 if TYPE_CHECKING:
@@ -44,17 +45,8 @@ if TYPE_CHECKING:
     Receive = Callable[[], Awaitable[Message]]
     Send = Callable[[Message], Awaitable[None]]
 
-# AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ecr-public/aws4_request, ...
-_SCOPE = re.compile(r"Credential=[^/,\s]+/[0-9]{8}/([^/,\s]+)/")
-_CONTENT_TYPE = "application/x-amz-json-1.1"
 # Room for everything in a request besides its largest member (names, ids, numbers, JSON).
 _ENVELOPE = 64 * 1024
-
-
-def region_of(authorization: str | None) -> str:
-    """The region of a SigV4 credential scope; us-east-1 when the request is unsigned."""
-    match = _SCOPE.search(authorization or "")
-    return match.group(1) if match else HOME_REGION
 
 
 @cache
@@ -81,10 +73,6 @@ def max_body_size() -> int:
 @cache
 def _operations() -> frozenset[str]:
     return frozenset(service_model().operation_names)
-
-
-def error_body(code: str, message: str) -> bytes:
-    return json.dumps({"__type": code, "message": message}).encode()
 
 
 class _Refused(Exception):
@@ -177,16 +165,18 @@ class MockApp:
         headers = dict(scope["headers"])
         target = headers.get(b"x-amz-target", b"").decode("latin-1")
         prefix, _, operation = target.partition(".")
-        json_headers = {"Content-Type": _CONTENT_TYPE}
+        json_headers = {"Content-Type": CONTENT_TYPE}
         if prefix != service_model().metadata["targetPrefix"] or operation not in _operations():
             message = f"Unknown operation {target!r}"
             return 400, json_headers, error_body("UnknownOperationException", message)
-        region = region_of(headers.get(b"authorization", b"").decode("latin-1"))
+        region = scope_region(headers.get(b"authorization", b"").decode("latin-1"))
         if region not in SERVED_REGIONS:
-            message = f"{operation} command is only supported in {HOME_REGION}."
-            return 400, json_headers, error_body("UnsupportedCommandException", message)
+            error = messages.error(
+                messages.UNSUPPORTED_COMMAND, operation=operation, home=HOME_REGION
+            )
+            return 400, json_headers, error_body(error.code, error.message)
         try:
-            status, answered, data = answer(self.backend.registry, operation, region, body)
+            status, answered, data = answer(self.backend.service, operation, region, body)
         except EcrPublicMockBug as bug:
             # A bug in the mock: never passed off as an AWS error, and shown with its cause.
             traceback.print_exc(file=sys.stderr)

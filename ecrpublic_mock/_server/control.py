@@ -23,13 +23,14 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, SupportsIndex
 
-from .._faults import Call, Fault
-from .._state import Registry
+from .._api.calls import Call
+from .._api.faults import Fault
+from .._api.service import Service
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .._settings import Settings
+    from .._core.settings import Settings
 
 PREFIX = "/_ecrpublic_mock/"
 _FAULT_MEMBERS = frozenset({"code", "operation", "times", "message", "status"})
@@ -38,7 +39,7 @@ _FAULT_MEMBERS = frozenset({"code", "operation", "times", "message", "status"})
 class CallRing(list[Call]):
     """The call log of a long-running server: only the last ``size`` calls are kept.
 
-    A list, so ``registry.calls`` keeps its type and ``answer()`` its ``append``; dropping
+    A list, so ``service.calls`` keeps its type and ``answer()`` its ``append``; dropping
     the oldest entry moves ``size`` pointers, nothing more. ``size`` 0 keeps nothing.
     """
 
@@ -61,33 +62,24 @@ class CallRing(list[Call]):
 
 
 class Backend:
-    """The registry a server answers from, and what its control plane does to it.
+    """The service a server answers from, and what its control plane does to it.
 
-    ``call_log_size`` None keeps the registry's own call log (the in-process served mode
+    ``call_log_size`` None keeps the service's own call log (the in-process served mode
     shares the activation's, unbounded like any activation's); a number bounds it.
     """
 
-    def __init__(self, registry: Registry, call_log_size: int | None = None) -> None:
-        self.registry = registry
+    def __init__(self, service: Service, call_log_size: int | None = None) -> None:
+        self.service = service
         self.call_log_size = call_log_size
         if call_log_size is not None:
-            registry.calls = CallRing(call_log_size)
+            service.calls = CallRing(call_log_size)
 
     @classmethod
     def fresh(cls, settings: Settings, call_log_size: int | None) -> Backend:
-        return cls(Registry(settings), call_log_size)
+        return cls(Service(settings), call_log_size)
 
     def reset(self) -> None:
-        """Fresh state in the same registry object: the handle and the hook that hold it
-        (in-process served mode) see the reset too. Its lock stays: it may be held."""
-        registry = self.registry
-        fresh = Registry(registry.settings)
-        if self.call_log_size is not None:
-            fresh.calls = CallRing(self.call_log_size)
-        with registry.lock:
-            for name, value in vars(fresh).items():
-                if name != "lock":
-                    setattr(registry, name, value)
+        self.service.reset()
 
 
 class ControlError(Exception):
@@ -125,9 +117,9 @@ def _reset(backend: Backend, body: bytes) -> tuple[int, Any]:
 
 
 def _calls(backend: Backend, body: bytes) -> tuple[int, Any]:
-    registry = backend.registry
-    with registry.lock:
-        calls = [dataclasses.asdict(call) for call in registry.calls]
+    service = backend.service
+    with service.lock:
+        calls = [dataclasses.asdict(call) for call in service.calls]
     return 200, {"calls": calls, "size": backend.call_log_size}
 
 
@@ -142,8 +134,8 @@ def _fault_json(fault: Fault) -> dict[str, Any]:
 
 
 def _faults(backend: Backend, body: bytes) -> tuple[int, Any]:
-    with backend.registry.lock:
-        return 200, {"faults": [_fault_json(fault) for fault in backend.registry.faults]}
+    with backend.service.lock:
+        return 200, {"faults": [_fault_json(fault) for fault in backend.service.faults]}
 
 
 def _inject(backend: Backend, body: bytes) -> tuple[int, Any]:
@@ -152,24 +144,19 @@ def _inject(backend: Backend, body: bytes) -> tuple[int, Any]:
     if unknown:
         members = sorted(_FAULT_MEMBERS)
         raise ControlError(400, "InvalidRequest", f"unknown {unknown}; a fault has {members}")
-    code = request.get("code")
-    if not isinstance(code, str) or not code:
-        raise ControlError(400, "InvalidRequest", "code must be a non-empty string")
-    operation, message = request.get("operation"), request.get("message")
-    for name, value in (("operation", operation), ("message", message)):
-        if value is not None and not isinstance(value, str):
-            raise ControlError(400, "InvalidRequest", f"{name} must be a string or null")
-    status = request.get("status")
-    if status is not None and (
-        not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599
-    ):
-        raise ControlError(400, "InvalidRequest", f"status must be 400-599, got {status!r}")
+    code: Any = request.get("code")  # checked by Fault.make, as inject_fault checks it
     try:
-        fault = Fault.make(code, operation, request.get("times", 1), message, status)
-    except ValueError as error:
+        fault = Fault.make(
+            code,
+            request.get("operation"),
+            request.get("times", 1),
+            request.get("message"),
+            request.get("status"),
+        )
+    except (TypeError, ValueError) as error:
         raise ControlError(400, "InvalidRequest", str(error)) from None
-    with backend.registry.lock:
-        backend.registry.faults.append(fault)
+    with backend.service.lock:
+        backend.service.faults.append(fault)
     return 201, {"fault": _fault_json(fault)}
 
 
@@ -184,10 +171,10 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 def _state(backend: Backend, body: bytes) -> tuple[int, Any]:
-    from .. import _views
+    from .._handle import views
 
-    registry = backend.registry
-    repositories = _views.repositories(registry)
+    registry = backend.service.registry
+    repositories = views.repositories(registry)
     return 200, {
         "registryId": registry.account_id,
         "registryAlias": registry.alias,

@@ -31,7 +31,8 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .app import MockApp, error_body
+from .._api.dispatch import error_body
+from .app import MockApp
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -1,0 +1,2 @@
+"""The ECR Public API front end: JSON members in, JSON out, validation from botocore's
+model, over the registry core."""

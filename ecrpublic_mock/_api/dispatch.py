@@ -1,0 +1,112 @@
+"""One request in, one wire answer out: region rules, validation, the operation, errors.
+
+The same path serves the in-process hook and the HTTP server. Parsing, conversion and
+validation touch no state, so they run before the lock is taken; the injected faults,
+the operation and the call log run under it, so the log's order is the order of service.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from .._core import messages
+from .._core.errors import EcrPublicMockBug, ServiceError
+from .calls import Call, logged
+from .faults import take_fault
+from .operations import HANDLERS, Request
+from .regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
+from .validation import convert, validate
+
+if TYPE_CHECKING:
+    from .service import Service
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def answer(service: Service, operation: str, region: str, body: bytes | str | None) -> Answer:
+    """Serve one request: (status, headers, body), as the service would send them."""
+    params: dict[str, Any] = {}
+    converted: Any = None
+    first: ServiceError | None = None  # answered even before an injected fault
+    later: ServiceError | None = None  # answered after an injected fault
+    try:
+        parsed = _parse(body)
+        params = parsed if isinstance(parsed, dict) else params
+        if region == TOKEN_REGION and operation != TOKEN_OPERATION:
+            raise messages.error(
+                messages.UNSUPPORTED_COMMAND, operation=operation, home=HOME_REGION
+            )
+    except ServiceError as error:
+        first = error
+    else:
+        try:
+            converted = convert(operation, parsed)
+            validate(operation, converted)
+        except ServiceError as error:
+            later = error
+    with service.lock:
+        try:
+            if first is not None:
+                raise first
+            take_fault(service.faults, operation)
+            if later is not None:
+                raise later
+            status, payload, outcome = 200, _run(service, operation, converted), "success"
+        except ServiceError as error:
+            status, payload, outcome = error.status, error_payload(error), error.code
+        except EcrPublicMockBug:
+            service.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
+            raise
+        service.calls.append(Call(operation, logged(operation, params), outcome))
+    return encode(status, payload)
+
+
+def error_payload(error: ServiceError) -> dict[str, Any]:
+    """The JSON 1.1 error body: ``__type``, ``message`` and any extra members."""
+    return {"__type": error.code, "message": error.message, **error.fields}
+
+
+def error_body(code: str, message: str) -> bytes:
+    """The bytes of a JSON 1.1 error body without extra members (the server's own errors)."""
+    return _dump({"__type": code, "message": message})
+
+
+def _dump(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def encode(status: int, payload: Any) -> Answer:
+    """An answer as the wire carries it, with AWS's headers."""
+    data = _dump(payload)
+    headers = {
+        "x-amzn-RequestId": str(uuid.uuid4()),
+        "Content-Type": CONTENT_TYPE,
+        "Content-Length": str(len(data)),
+    }
+    return status, headers, data
+
+
+def _parse(body: bytes | str | None) -> Any:
+    """The body's JSON. Bytes must be UTF-8 without a byte-order mark, as a JSON 1.1
+    service reads them (``json.loads`` alone would also accept UTF-16 and UTF-32)."""
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        return json.loads(text) if text else {}
+    except (ValueError, RecursionError):  # UnicodeDecodeError and a BOM are ValueErrors
+        raise messages.error(messages.BODY_NOT_JSON) from None
+
+
+def _run(service: Service, operation: str, params: Any) -> Any:
+    """The operation's handler on converted, validated ``params`` (under the lock)."""
+    handler = HANDLERS[operation]  # botocore only sends operations of its model
+    try:
+        return handler(Request(service, operation, params))
+    except ServiceError:
+        raise
+    except Exception as exc:
+        raise EcrPublicMockBug(
+            f"ecrpublic_mock failed while serving {operation}; this is a bug in the mock"
+        ) from exc

@@ -1,0 +1,20 @@
+"""The handler of every operation of the API, by name: the table is built here from each
+module's own, so it is complete once this module is imported (a test checks it names
+exactly the model's operations)."""
+
+from __future__ import annotations
+
+from . import catalog, images, layers, policies, registry, repositories, tags
+from .request import Handler, Request
+
+HANDLERS: dict[str, Handler] = {
+    **repositories.HANDLERS,
+    **images.HANDLERS,
+    **layers.HANDLERS,
+    **catalog.HANDLERS,
+    **policies.HANDLERS,
+    **tags.HANDLERS,
+    **registry.HANDLERS,
+}
+
+__all__ = ["HANDLERS", "Request"]

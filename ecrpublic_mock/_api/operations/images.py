@@ -1,0 +1,109 @@
+"""PutImage, DescribeImages, DescribeImageTags and BatchDeleteImage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..._core.images import image, remove
+from ..._core.images import put_image as put
+from .request import Params, Request, table
+
+if TYPE_CHECKING:
+    from ..._core.state import Image, Repository
+
+
+def put_image(request: Request) -> Params:
+    params = request.params
+    repo = request.repository()
+    tag = params.get("imageTag")
+    stored = put(
+        request.registry,
+        repo,
+        params["imageManifest"],
+        tag,
+        digest=params.get("imageDigest"),
+        media_type=params.get("imageManifestMediaType"),
+    )
+    image_id = {"imageDigest": stored.digest}
+    if tag is not None:
+        image_id["imageTag"] = tag
+    return {
+        "image": {
+            "registryId": repo.registry_id,
+            "repositoryName": repo.name,
+            "imageId": image_id,
+            "imageManifest": stored.manifest,
+            # The stored image's: the same bytes pushed again under another
+            # imageManifestMediaType are still the image DescribeImages reports.
+            "imageManifestMediaType": stored.media_type,
+        }
+    }
+
+
+def _summary(found: Image) -> Params:
+    """What DescribeImages and DescribeImageTags both report of an image."""
+    summary: Params = {
+        "imageDigest": found.digest,
+        "imageSizeInBytes": found.size,
+        "imagePushedAt": found.pushed_at.timestamp(),
+        "imageManifestMediaType": found.media_type,
+    }
+    if found.artifact_media_type is not None:
+        summary["artifactMediaType"] = found.artifact_media_type
+    return summary
+
+
+def _detail(repo: Repository, found: Image) -> Params:
+    detail: Params = {"registryId": repo.registry_id, "repositoryName": repo.name}
+    detail.update(_summary(found))
+    if found.tags:
+        detail["imageTags"] = list(found.tags)
+    return detail
+
+
+def describe_images(request: Request) -> Params:
+    repo = request.repository()
+    request.exclusive("imageIds")
+    image_ids = request.params.get("imageIds")
+    if image_ids is not None:
+        found: dict[str, Image] = {}
+        for image_id in image_ids:
+            match = image(repo, image_id.get("imageDigest"), image_id.get("imageTag"))
+            found[match.digest] = match
+        return {"imageDetails": [_detail(repo, match) for match in found.values()]}
+    images, extra = request.page(repo.images, "images")
+    return {"imageDetails": [_detail(repo, match) for match in images], **extra}
+
+
+def describe_image_tags(request: Request) -> Params:
+    repo = request.repository()
+    records, extra = request.page(repo.image_tags, "tags")
+    details = [
+        {
+            "imageTag": record.tag,
+            "createdAt": record.created_at.timestamp(),
+            "imageDetail": _summary(repo.images[record.digest]),
+        }
+        for record in records
+    ]
+    return {"imageTagDetails": details, **extra}
+
+
+def batch_delete_image(request: Request) -> Params:
+    repo = request.repository()
+    deleted: list[Params] = []
+    failures: list[Params] = []
+    for image_id in request.params["imageIds"]:
+        outcome = remove(repo, image_id.get("imageDigest"), image_id.get("imageTag"))
+        if outcome.failure is not None:
+            code, reason = outcome.failure
+            failures.append({"imageId": image_id, "failureCode": code, "failureReason": reason})
+            continue
+        for digest, tag in outcome.removed:
+            deleted.append(
+                {"imageDigest": digest} if tag is None else {"imageDigest": digest, "imageTag": tag}
+            )
+    return {"imageIds": deleted, "failures": failures}
+
+
+HANDLERS = table(put_image, describe_images, describe_image_tags, batch_delete_image)

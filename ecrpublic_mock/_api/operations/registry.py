@@ -1,0 +1,51 @@
+"""The registry itself: DescribeRegistries, its catalog data, and authorization tokens."""
+
+from __future__ import annotations
+
+from ..._core.tokens import authorization_token
+from .request import Params, Request, table
+
+
+def describe_registries(request: Request) -> Params:
+    registry = request.registry
+    # The caller sees one registry, its own: a one-item listing.
+    listed, extra = request.page(request.service.registries, "registries")
+    output = {
+        "registryId": registry.account_id,
+        "registryArn": registry.arn,
+        "registryUri": registry.uri,
+        "verified": False,
+        "aliases": [
+            {
+                "name": registry.alias,
+                "status": "ACTIVE",
+                "primaryRegistryAlias": True,
+                "defaultRegistryAlias": True,
+            }
+        ],
+    }
+    return {"registries": [output for _ in listed], **extra}
+
+
+def get_registry_catalog_data(request: Request) -> Params:
+    return {"registryCatalogData": dict(request.registry.catalog)}
+
+
+def put_registry_catalog_data(request: Request) -> Params:
+    catalog = request.registry.catalog
+    if "displayName" in request.params:
+        catalog["displayName"] = request.params["displayName"]
+    return {"registryCatalogData": dict(catalog)}
+
+
+def get_authorization_token(request: Request) -> Params:
+    token, expires = authorization_token()
+    return {"authorizationData": {"authorizationToken": token, "expiresAt": expires.timestamp()}}
+
+
+HANDLERS = table(
+    describe_registries,
+    get_registry_catalog_data,
+    put_registry_catalog_data,
+    get_authorization_token,
+)

@@ -1,0 +1,64 @@
+"""CreateRepository, DescribeRepositories and DeleteRepository."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..._core import messages
+from ..._core.repositories import create_repository as create
+from ..._core.repositories import delete_repository as delete
+from .catalog import catalog_output
+from .request import Params, Request, table
+from .tags import tag_pairs
+
+if TYPE_CHECKING:
+    from ..._core.state import Repository
+
+
+def repository_output(repo: Repository) -> Params:
+    return {
+        "repositoryArn": repo.arn,
+        "registryId": repo.registry_id,
+        "repositoryName": repo.name,
+        "repositoryUri": repo.uri,
+        "createdAt": repo.created_at.timestamp(),
+    }
+
+
+def create_repository(request: Request) -> Params:
+    params = request.params
+    catalog = params.get("catalogData") or {}
+    repo = create(
+        request.registry,
+        params["repositoryName"],
+        tag_pairs(params.get("tags") or []),
+        catalog,
+        catalog.get("logoImageBlob"),
+    )
+    return {"repository": repository_output(repo), "catalogData": catalog_output(repo)}
+
+
+def describe_repositories(request: Request) -> Params:
+    request.exclusive("repositoryNames")
+    names = request.params.get("repositoryNames")
+    account = request.registry_id((names or [""])[0])
+    repositories = request.registry.repositories
+    if names is not None:
+        found = []
+        for name in dict.fromkeys(names):
+            repo = repositories.get(name)
+            if repo is None:
+                raise messages.repository_not_found(name, account)
+            found.append(repository_output(repo))
+        return {"repositories": found}
+    repos, extra = request.page(repositories, "repositories")
+    return {"repositories": [repository_output(repo) for repo in repos], **extra}
+
+
+def delete_repository(request: Request) -> Params:
+    repo = request.repository()
+    delete(request.registry, repo, force=bool(request.params.get("force")))
+    return {"repository": repository_output(repo)}
+
+
+HANDLERS = table(create_repository, describe_repositories, delete_repository)

@@ -1,0 +1,89 @@
+"""What every operation's handler is given: the request, with the look-ups they share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..._core import messages
+from ..._core.repositories import find_repository
+from ..model import operation_model
+from ..paging import page
+
+if TYPE_CHECKING:
+    from ..._core.ordered import OrderedIndex
+    from ..._core.state import Registry, Repository
+    from ..service import Service
+
+V = TypeVar("V")
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One call of ``operation``, its converted and validated ``params``."""
+
+    service: Service
+    operation: str
+    params: Params
+
+    @property
+    def registry(self) -> Registry:
+        return self.service.registry
+
+    def registry_id(self, repository_name: str = "") -> str:
+        """Check ``registryId`` names the caller's registry (its account id, or its alias
+        where the operation's model allows one). An unknown registry is
+        ``RegistryNotFoundException`` where the operation declares it, else
+        ``RepositoryNotFoundException`` (docs/aws-behaviour.md, section "Identifiers")."""
+        registry = self.registry
+        given = self.params.get("registryId")
+        if given is None or registry.names(given, alias_allowed=_takes_alias(self.operation)):
+            return registry.account_id
+        if _declares(self.operation, "RegistryNotFoundException"):
+            raise messages.error(messages.REGISTRY_NOT_FOUND, registry_id=given)
+        raise messages.repository_not_found(repository_name, given)
+
+    def repository(self) -> Repository:
+        """The repository the request names, in the registry it names."""
+        name = self.params["repositoryName"]
+        self.registry_id(name)
+        return find_repository(self.registry, name)
+
+    def page(self, index: OrderedIndex[V], kind: str) -> tuple[list[V], Params]:
+        return page(self.service.token_key, index, kind, self.params)
+
+    def exclusive(self, listed: str) -> None:
+        """``maxResults``/``nextToken`` cannot be combined with an explicit list."""
+        if self.params.get(listed) is None:
+            return
+        for member in ("maxResults", "nextToken"):
+            if member in self.params:
+                raise messages.exclusive(member, listed)
+
+
+Handler = Callable[[Request], Params]
+
+
+def table(*handlers: Handler) -> dict[str, Handler]:
+    """Handlers by operation name, the name spelled from the function's
+    (``create_repository`` serves ``CreateRepository``)."""
+    return {
+        "".join(part.title() for part in handler.__name__.split("_")): handler
+        for handler in handlers
+    }
+
+
+@cache
+def _declares(operation: str, error_code: str) -> bool:
+    return any(shape.name == error_code for shape in operation_model(operation).error_shapes)
+
+
+@cache
+def _takes_alias(operation: str) -> bool:
+    """Does the model type the operation's ``registryId`` as RegistryIdOrAlias?"""
+    shape = operation_model(operation).input_shape
+    member = shape.members.get("registryId") if shape is not None else None
+    return member is not None and member.name == "RegistryIdOrAlias"

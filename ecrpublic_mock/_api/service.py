@@ -1,0 +1,45 @@
+"""The ECR Public API of one registry: the registry and what the API adds to it."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from .._core.ordered import OrderedIndex
+from .._core.state import Registry
+
+if TYPE_CHECKING:
+    from .._core.settings import Settings
+    from .calls import Call
+    from .faults import Fault
+
+
+class Service:
+    """A registry served through the API: with the listing DescribeRegistries pages
+    through (one registry, the caller's own), the key that signs its pagination tokens,
+    the faults a test injected, and the log of the calls it served."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.registry = Registry(settings)
+        self.lock = self.registry.lock
+        self.faults: list[Fault] = []
+        self.calls: list[Call] = []
+        self._fresh_listing()
+
+    def _fresh_listing(self) -> None:
+        account = self.registry.account_id
+        self.registries: OrderedIndex[str] = OrderedIndex()
+        self.registries.add(account, account)
+        # A token from another registry (another activation) never verifies here.
+        self.token_key = secrets.token_bytes(32)
+
+    def reset(self) -> None:
+        """Fresh, empty state in this same object, so whoever holds it (a mock's handle,
+        the hook, a server) sees the reset; the lock and the log's own kind stay."""
+        with self.lock:
+            registry = Registry(self.registry.settings)
+            registry.lock = self.lock  # it may be held by the caller
+            self.registry = registry
+            self.faults.clear()
+            self.calls.clear()
+            self._fresh_listing()

@@ -1,0 +1,173 @@
+"""Images and image tags: PutImage's rules, look-ups, untagging and deletion."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import messages
+from .manifests import DIGEST, Manifest, parse
+from .state import Image, TagRecord
+
+if TYPE_CHECKING:
+    from .state import Registry, Repository
+
+
+def put_image(
+    registry: Registry,
+    repo: Repository,
+    manifest_text: str,
+    tag: str | None = None,
+    *,
+    digest: str | None = None,
+    media_type: str | None = None,
+) -> Image:
+    """Store a manifest under an optional tag, with every rule PutImage has, in its order:
+    the manifest, the digest, layers present, referenced images present, already there,
+    tag immutability, then the quotas. A failure changes nothing."""
+    settings = registry.settings
+    manifest = parse(manifest_text, media_type, settings.max_layers_per_image)
+    computed = f"sha256:{hashlib.sha256(manifest_text.encode()).hexdigest()}"
+    if digest is not None and digest != computed:
+        raise messages.error(messages.IMAGE_DIGEST_MISMATCH, digest=digest, repo=repo)
+    missing = [d for d in manifest.required_blobs if d not in repo.layers]
+    if missing:
+        raise messages.error(messages.LAYERS_NOT_FOUND, digests=messages.listed(missing), repo=repo)
+    absent = [d for d in manifest.referenced if d not in repo.images]
+    if absent:
+        raise messages.error(
+            messages.REFERENCED_IMAGES_NOT_FOUND, digests=messages.listed(absent), repo=repo
+        )
+    image = repo.images.get(computed)
+    if image is not None and (tag is None or tag in image.tags):
+        raise messages.error(
+            messages.IMAGE_ALREADY_EXISTS, digest=computed, tag=tag or "null", repo=repo
+        )
+    holder = repo.image_tags.get(tag) if tag is not None else None
+    if holder is not None and repo.mutability == "IMMUTABLE":
+        raise messages.error(messages.IMAGE_TAG_ALREADY_EXISTS, tag=holder.tag, repo=repo)
+    if image is None and len(repo.images) >= settings.max_images_per_repository:
+        raise messages.error(
+            messages.IMAGE_LIMIT, quota=settings.max_images_per_repository, repo=repo
+        )
+    if image is not None and len(image.tags) >= settings.max_tags_per_image:
+        raise messages.error(
+            messages.TAGS_PER_IMAGE_LIMIT, digest=computed, quota=settings.max_tags_per_image
+        )
+    # Every check passed: only now does anything change.
+    pushed = image is None
+    if image is None:
+        image = _store(repo, computed, manifest_text, manifest)
+    if tag is not None:
+        if holder is not None:
+            untag(repo, holder)
+        image.tags[tag] = None
+        # A tag pushed with its image carries the image's push time (AWS CLI examples).
+        record = TagRecord(tag, computed, image.pushed_at) if pushed else TagRecord(tag, computed)
+        repo.image_tags.add(tag, record)
+    return image
+
+
+def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Image:
+    references = manifest.referenced
+    # A list's size is its largest image's; an image's, the sum of its layers.
+    sizes = [repo.images[d].size for d in references]
+    size = max(sizes) if sizes else manifest.size
+    config = manifest.config
+    image = Image(
+        digest=digest,
+        manifest=text,
+        media_type=manifest.media_type,
+        artifact_media_type=config.media_type if config is not None else None,
+        size=size,
+        config_digest=config.digest if config is not None else None,
+        references=references,
+    )
+    repo.images.add(digest, image)
+    for child in references:
+        repo.referrers.setdefault(child, {})[digest] = None
+    # A layer is reported with the media type the manifests describe it with.
+    for descriptor in (config, *manifest.layers):
+        if descriptor is not None and descriptor.media_type is not None:
+            layer = repo.layers.get(descriptor.digest)
+            if layer is not None:
+                layer.media_type = descriptor.media_type
+    return image
+
+
+def untag(repo: Repository, record: TagRecord) -> None:
+    """Take a tag off its image; the image stays, untagged if that was its last tag."""
+    repo.image_tags.remove(record.tag)
+    del repo.images[record.digest].tags[record.tag]
+
+
+def _delete(repo: Repository, image: Image) -> None:
+    repo.images.remove(image.digest)
+    for tag in image.tags:
+        repo.image_tags.remove(tag)
+    for child in image.references:
+        lists = repo.referrers[child]
+        del lists[image.digest]
+        if not lists:
+            del repo.referrers[child]
+
+
+def find_image(repo: Repository, digest: str | None, tag: str | None) -> Image | None:
+    """The image a digest, a tag, or both (agreeing) name."""
+    if tag is not None:
+        record = repo.image_tags.get(tag)
+        if record is None or (digest is not None and record.digest != digest):
+            return None
+        digest = record.digest
+    return repo.images.get(digest) if digest is not None else None
+
+
+def image(repo: Repository, digest: str | None, tag: str | None) -> Image:
+    found = find_image(repo, digest, tag)
+    if found is None:
+        raise messages.error(
+            messages.IMAGE_NOT_FOUND,
+            digest=messages.quoted(digest),
+            tag=messages.quoted(tag),
+            repo=repo,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What deleting one image id did: the (digest, tag) pairs it removed, or why not."""
+
+    removed: tuple[tuple[str, str | None], ...] = ()
+    failure: tuple[str, str] | None = None
+
+
+def remove(repo: Repository, digest: str | None, tag: str | None) -> Removed:
+    """BatchDeleteImage's rules for one image id: by tag, the tag goes (and the image with
+    its last tag); by digest, the image goes with all its tags; never an image that a
+    manifest list in the repository still names."""
+    if digest is None and tag is None:
+        return Removed(failure=messages.MISSING_DIGEST_AND_TAG)
+    if digest is not None and not DIGEST.fullmatch(digest):
+        return Removed(failure=messages.INVALID_IMAGE_DIGEST)
+    record = repo.image_tags.get(tag) if tag is not None else None
+    if record is not None and digest is not None and record.digest != digest:
+        return Removed(failure=messages.TAG_DOES_NOT_MATCH_DIGEST)
+    found = find_image(repo, digest, tag)
+    if found is None:
+        return Removed(failure=messages.IMAGE_NOT_FOUND_FAILURE)
+    if record is not None and len(found.tags) > 1:
+        untag(repo, record)
+        return Removed(((found.digest, record.tag),))
+    lists = repo.referrers.get(found.digest)
+    if lists:
+        return Removed(
+            failure=(
+                messages.REFERENCED_BY_MANIFEST_LIST,
+                messages.REFERENCED_BY_MANIFEST_LIST_REASON.format(lists=messages.listed(lists)),
+            )
+        )
+    removed = tuple((found.digest, t) for t in found.tags) or ((found.digest, None),)
+    _delete(repo, found)
+    return Removed(removed)

@@ -1,0 +1,90 @@
+"""An insertion-ordered map whose iteration resumes after any position, deleted or not.
+
+Pagination tokens name a position (a sequence number), not an index: a page boundary then
+never loses or repeats an item when the collection changes between pages, and resuming
+costs O(log n + page), never O(everything stored).
+"""
+
+from __future__ import annotations
+
+import secrets
+from bisect import bisect_right
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class OrderedIndex(Generic[V]):
+    """``identity`` tells this index from any other (a repository deleted and created
+    again gets a new one), so a position can be named together with its index."""
+
+    __slots__ = ("_dead", "_entries", "_keys", "_next", "_seqs", "identity")
+
+    def __init__(self) -> None:
+        self.identity = secrets.token_hex(8)
+        self._entries: dict[str, tuple[int, V]] = {}
+        self._seqs: list[int] = []  # ascending; parallel to _keys
+        self._keys: list[str | None] = []  # None marks a removed entry until compaction
+        self._dead = 0
+        self._next = 0
+
+    @property
+    def issued(self) -> int:
+        """The highest position ever assigned (-1 for none): no later one can be named."""
+        return self._next - 1
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def __getitem__(self, key: str) -> V:
+        return self._entries[key][1]
+
+    def get(self, key: str) -> V | None:
+        entry = self._entries.get(key)
+        return None if entry is None else entry[1]
+
+    def add(self, key: str, value: V) -> None:
+        """Append ``key`` (which must be absent) at the end of the order."""
+        seq = self._next
+        self._next += 1
+        self._entries[key] = (seq, value)
+        self._seqs.append(seq)
+        self._keys.append(key)
+
+    def remove(self, key: str) -> V:
+        seq, value = self._entries.pop(key)
+        self._keys[bisect_right(self._seqs, seq) - 1] = None
+        self._dead += 1
+        if self._dead > 64 and self._dead * 2 > len(self._keys):
+            self._compact()
+        return value
+
+    def _compact(self) -> None:
+        """Drop removed slots; amortised O(1) per removal since it runs when half are dead."""
+        live = [key for key in self._keys if key is not None]
+        self._seqs = [self._entries[key][0] for key in live]
+        self._keys = list(live)
+        self._dead = 0
+
+    def page(self, after: int, limit: int) -> tuple[list[V], int | None]:
+        """Up to ``limit`` values positioned after ``after`` (-1: from the start).
+
+        Returns them with the position to resume from, or None when nothing follows.
+        """
+        found: list[V] = []
+        keys, entries = self._keys, self._entries
+        index = bisect_right(self._seqs, after)
+        last = after
+        while index < len(keys):
+            key = keys[index]
+            index += 1
+            if key is None:
+                continue
+            if len(found) == limit:
+                return found, last
+            found.append(entries[key][1])
+            last = self._seqs[index - 1]
+        return found, None

@@ -1,0 +1,59 @@
+"""Repositories: create, find, delete, with the registry's quota."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import messages
+from .catalog import store_catalog
+from .state import Repository
+from .tags import apply_tags
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+    from .state import Registry
+
+
+def create_repository(
+    registry: Registry,
+    name: str,
+    tags: Sequence[tuple[str, str]] = (),
+    catalog: Mapping[str, Any] | None = None,
+    logo: bytes | None = None,
+) -> Repository:
+    if name in registry.repositories:
+        raise messages.error(
+            messages.REPOSITORY_ALREADY_EXISTS, name=name, registry_id=registry.account_id
+        )
+    quota = registry.settings.max_repositories
+    if len(registry.repositories) >= quota:
+        raise messages.error(messages.REPOSITORY_LIMIT, quota=quota)
+    repo = Repository(
+        name=name,
+        registry_id=registry.account_id,
+        uri=f"{registry.uri}/{name}",
+        mutability=registry.settings.image_tag_mutability,
+    )
+    # Both raise before anything is stored: a failed call changes nothing.
+    apply_tags(registry, repo, tags)
+    store_catalog(repo, catalog or {}, logo)
+    registry.repositories.add(name, repo)
+    return repo
+
+
+def find_repository(registry: Registry, name: str) -> Repository:
+    found = registry.repositories.get(name)
+    if found is None:
+        raise messages.repository_not_found(name, registry.account_id)
+    return found
+
+
+def delete_repository(registry: Registry, repo: Repository, *, force: bool) -> None:
+    if len(repo.images) and not force:
+        raise messages.error(messages.REPOSITORY_NOT_EMPTY, repo=repo)
+    registry.repositories.remove(repo.name)
+    # Its open uploads die with it (their bytes are freed): O(its uploads), not O(all).
+    for upload_id in repo.uploads:
+        del registry.uploads[upload_id]

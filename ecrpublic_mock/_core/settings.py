@@ -1,0 +1,69 @@
+"""The options of a mock: account, default tag mutability and the service quotas."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Literal
+
+Mutability = Literal["MUTABLE", "IMMUTABLE"]
+MUTABILITIES: tuple[Mutability, ...] = ("MUTABLE", "IMMUTABLE")
+_ACCOUNT = re.compile(r"[0-9]{12}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Defaults are the real service's values (docs/aws-behaviour.md, section "Quotas")."""
+
+    account_id: str = "123456789012"
+    image_tag_mutability: Mutability = "MUTABLE"
+    max_repositories: int = 10_000
+    max_images_per_repository: int = 100_000
+    max_tags_per_image: int = 1_000
+    max_resource_tags: int = 50
+    max_layer_parts: int = 1_000
+    min_layer_part_size: int = 5 * 1024 * 1024
+    max_layer_part_size: int = 10 * 1024 * 1024
+    max_layer_size: int = 10_000 * 1024 * 1024
+    # Not on ECR Public's quota page; private ECR documents 4,200 layers per image.
+    max_layers_per_image: int = 4_200
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Settings:
+        """Check every option now, so a typo fails at decoration time, not mid-test."""
+        known = {field.name: field for field in dataclasses.fields(cls)}
+        for name, value in options.items():
+            if name not in known:
+                raise TypeError(
+                    f"mock_ecr_public() got an unexpected option {name!r}; "
+                    f"options are: {', '.join(known)}"
+                )
+            check_option(name, value)
+        settings = cls(**options)
+        if settings.min_layer_part_size > settings.max_layer_part_size:
+            raise ValueError(
+                f"min_layer_part_size ({settings.min_layer_part_size}) must not exceed "
+                f"max_layer_part_size ({settings.max_layer_part_size})"
+            )
+        return settings
+
+
+def check_option(name: str, value: Any) -> None:
+    if name == "account_id":
+        if not isinstance(value, str):
+            raise TypeError(f"account_id must be a str, not {type(value).__name__}")
+        if not _ACCOUNT.fullmatch(value):
+            raise ValueError(f"account_id must be 12 digits, got {value!r}")
+    elif name == "image_tag_mutability":
+        check_mutability(value)
+    else:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+
+
+def check_mutability(value: Any) -> Mutability:
+    if value not in MUTABILITIES:
+        raise ValueError(f"image_tag_mutability must be 'MUTABLE' or 'IMMUTABLE', got {value!r}")
+    return value  # type: ignore[no-any-return]

@@ -1,0 +1,132 @@
+"""In-memory state of one registry: its repositories, images, tags, layers and uploads."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .clock import now_in_milliseconds, now_in_seconds
+from .ordered import OrderedIndex
+
+if TYPE_CHECKING:
+    import datetime
+
+    from .settings import Mutability, Settings
+
+PUBLIC_HOST = "public.ecr.aws"
+
+
+def default_alias(account_id: str) -> str:
+    """The registry's default alias: 8 characters, letter and digit alternating.
+
+    AWS assigns one at random (seen: ``l4w8c3b8``); deriving it from the account id keeps
+    URIs stable from run to run (docs/aws-behaviour.md, section "Where the mock chooses").
+    """
+    digest = hashlib.sha256(f"ecr-public-alias:{account_id}".encode()).digest()
+    return "".join(
+        chr(ord("a") + digest[i] % 26) if i % 2 == 0 else str(digest[i] % 10) for i in range(8)
+    )
+
+
+@dataclass(eq=False, repr=False)
+class Blob:
+    """Layer bytes, stored once per digest however many repositories use them.
+
+    Kept as the uploaded chunks: joining them would copy the whole layer again.
+    """
+
+    digest: str
+    size: int
+    chunks: tuple[bytes, ...]
+
+    def read(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+@dataclass(eq=False, repr=False)
+class Layer:
+    """A blob's presence in one repository."""
+
+    blob: Blob
+    media_type: str
+
+
+@dataclass(eq=False, repr=False)
+class Upload:
+    """An open upload: chunks kept as they came, hashed as they arrive."""
+
+    upload_id: str
+    repository: Repository
+    chunks: list[bytes] = field(default_factory=list)
+    received: int = 0  # bytes so far; the next chunk starts here
+    hasher: Any = field(default_factory=hashlib.sha256)
+
+
+@dataclass(eq=False, repr=False)
+class Image:
+    digest: str
+    manifest: str
+    media_type: str
+    artifact_media_type: str | None
+    size: int
+    config_digest: str | None
+    references: tuple[str, ...]  # images a manifest list/index names
+    pushed_at: datetime.datetime = field(default_factory=now_in_seconds)
+    tags: dict[str, None] = field(default_factory=dict)  # ordered set, push order
+
+
+@dataclass(eq=False, repr=False)
+class TagRecord:
+    tag: str
+    digest: str
+    created_at: datetime.datetime = field(default_factory=now_in_seconds)
+
+
+@dataclass(eq=False, repr=False)
+class Repository:
+    name: str
+    registry_id: str
+    uri: str
+    mutability: Mutability
+    created_at: datetime.datetime = field(default_factory=now_in_milliseconds)
+    catalog: dict[str, Any] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # resource tags
+    policy: str | None = None
+    images: OrderedIndex[Image] = field(default_factory=OrderedIndex)
+    image_tags: OrderedIndex[TagRecord] = field(default_factory=OrderedIndex)
+    layers: dict[str, Layer] = field(default_factory=dict)
+    # image digest -> the manifest lists/indexes in this repository that reference it
+    referrers: dict[str, dict[str, None]] = field(default_factory=dict)
+    # ids of this repository's open uploads: they go when the repository goes
+    uploads: dict[str, None] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        # The region field is empty: ECR Public repositories are global.
+        return f"arn:aws:ecr-public::{self.registry_id}:repository/{self.name}"
+
+
+class Registry:
+    """Everything one registry stores; every operation runs under ``lock``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.account_id = settings.account_id
+        self.alias = default_alias(settings.account_id)
+        self.uri = f"{PUBLIC_HOST}/{self.alias}"
+        self.repositories: OrderedIndex[Repository] = OrderedIndex()
+        self.blobs: dict[str, Blob] = {}
+        self.uploads: dict[str, Upload] = {}
+        self.catalog: dict[str, Any] = {}  # the registry's own catalog data (displayName)
+        self.lock = threading.RLock()
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:ecr-public::{self.account_id}:registry/{self.account_id}"
+
+    def names(self, registry_id: str, *, alias_allowed: bool) -> bool:
+        """Does ``registry_id`` name this registry (its account id, or its alias where the
+        operation accepts one)?"""
+        return registry_id == self.account_id or (alias_allowed and registry_id == self.alias)

@@ -1,0 +1,167 @@
+"""The shape of the package, checked: the core depends on no front end and on nothing of
+botocore's or HTTP's; front ends never depend on activation; no import cycle; the
+operation table is complete by construction; each option is declared once (``Settings``)
+and every mirror of it (``MockOptions`` for type checkers, the CLI, the README) agrees."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import itertools
+import re
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+import ecrpublic_mock
+from ecrpublic_mock import MockOptions
+from ecrpublic_mock._core.settings import Settings
+
+PACKAGE = Path(ecrpublic_mock.__file__).parent
+README = Path(__file__).parent.parent / "README.md"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Modules imported when ``path`` runs (not those under ``if TYPE_CHECKING:``)."""
+    tree = ast.parse(path.read_text())
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            if isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = package
+                for _ in range(child.level - 1):
+                    base = base.rpartition(".")[0]
+                target = (
+                    (f"{base}.{child.module}" if child.module else base)
+                    if child.level
+                    else child.module
+                )
+                found.add(target)
+                for alias in child.names:  # "from . import x" imports a module x
+                    found.add(f"{target}.{alias.name}")
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+MODULES = {module_name(path): runtime_imports(path) for path in PACKAGE.rglob("*.py")}
+
+
+def ours(imports: set[str]) -> set[str]:
+    return {name for name in imports if name in MODULES}
+
+
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        (
+            "ecrpublic_mock._core",
+            (
+                "ecrpublic_mock._api",
+                "ecrpublic_mock._handle",
+                "ecrpublic_mock._activation",
+                "botocore",
+                "boto3",
+                "http",
+            ),
+        ),
+        ("ecrpublic_mock._api", ("ecrpublic_mock._handle", "ecrpublic_mock._activation")),
+        ("ecrpublic_mock._handle", ("ecrpublic_mock._activation",)),
+    ],
+)
+def test_layers_depend_only_downwards(layer, forbidden):
+    for name, imports in MODULES.items():
+        if name == layer or name.startswith(layer + "."):
+            bad = {i for i in imports if i.startswith(forbidden)}
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_no_import_cycle():
+    graph = {name: ours(imports) - {name} for name, imports in MODULES.items()}
+    # A package imports its parent package implicitly; those edges are not cycles.
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            cycle = (*path[path.index(name) :], name)
+            if not all(
+                b.startswith(a + ".") or a.startswith(b + ".") for a, b in itertools.pairwise(cycle)
+            ):
+                pytest.fail(f"import cycle: {' -> '.join(cycle)}")
+            return
+        if name in done:
+            return
+        for target in graph[name]:
+            if not name.startswith(target + "."):
+                visit(target, (*path, name))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())
+
+
+@pytest.mark.slow
+def test_importing_the_package_completes_the_operation_table():
+    """No module is imported for its side effect: the table is whole right after import."""
+    script = (
+        "import ecrpublic_mock, sys\n"
+        "from ecrpublic_mock._api.operations import HANDLERS\n"
+        "from ecrpublic_mock._api.model import service_model\n"
+        "assert set(HANDLERS) == set(service_model().operation_names), set(HANDLERS)\n"
+        "print(len(HANDLERS))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "23"), done.stderr
+
+
+def test_the_package_init_imports_nothing_for_side_effects():
+    source = (PACKAGE / "__init__.py").read_text()
+    assert "noqa: F401" not in source
+
+
+def test_mock_options_mirror_settings_exactly():
+    """``MockOptions`` exists for type checkers; it must name every option, typed alike."""
+    hints = typing.get_type_hints(MockOptions)
+    settings = typing.get_type_hints(Settings)
+    assert hints == settings
+
+
+def test_the_readme_options_table_lists_every_option_with_its_default():
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", README.read_text(), flags=re.M))
+    fields = {field.name: field.default for field in dataclasses.fields(Settings)}
+    assert set(rows) == set(fields)
+    for name, default in fields.items():
+        shown = rows[name].strip().strip('`"')
+        if isinstance(default, int):
+            mib = default / (1024 * 1024)
+            assert shown in (f"{default:,}", f"{mib:,.0f} MiB"), (name, shown)
+        else:
+            assert shown == default, (name, shown)
+
+
+def test_every_option_is_a_serve_flag(capsys):
+    from ecrpublic_mock.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    shown = capsys.readouterr().out
+    for field in dataclasses.fields(Settings):
+        assert "--" + field.name.replace("_", "-") in shown
