@@ -147,38 +147,23 @@ def ecr_public_server(ecr_public: EcrPublicMock) -> Iterator[BackgroundServer]:
         yield server
 
 
-@pytest.fixture(scope="class")
-def class_ecr_public() -> Iterator[EcrPublicMock]:
-    """One mock for the tests of a class that request it: they share its state.
+def _scoped(scope: str, shared_by: str, stopped: str) -> Any:
+    """The ``<scope>_ecr_public`` fixture: one mock for the tests of a ``scope`` that
+    request it (as pytest-mock's ``class_mocker`` and its siblings)."""
 
-    Default options (markers configure ``ecr_public`` only); stopped after the class.
-    """
-    yield from _activate({})
+    def scoped() -> Iterator[EcrPublicMock]:
+        yield from _activate({})
 
-
-@pytest.fixture(scope="module")
-def module_ecr_public() -> Iterator[EcrPublicMock]:
-    """One mock for the tests of a module that request it: they share its state.
-
-    Default options (markers configure ``ecr_public`` only); stopped after the module.
-    """
-    yield from _activate({})
+    scoped.__doc__ = (
+        f"One mock for the tests of {shared_by} that request it: they share its state.\n\n"
+        f"    Default options (markers configure ``ecr_public`` only); stopped {stopped}.\n"
+    )
+    return pytest.fixture(scope=scope, name=f"{scope}_ecr_public")(scoped)  # type: ignore[call-overload]
 
 
-@pytest.fixture(scope="package")
-def package_ecr_public() -> Iterator[EcrPublicMock]:
-    """One mock for the tests of a package that request it: they share its state.
-
-    Default options (markers configure ``ecr_public`` only); stopped after the package.
-    """
-    yield from _activate({})
-
-
-@pytest.fixture(scope="session")
-def session_ecr_public() -> Iterator[EcrPublicMock]:
-    """One mock for the tests of the session (of each xdist worker) that request it.
-
-    They share its state. Default options (markers configure ``ecr_public`` only);
-    stopped at the end of the session.
-    """
-    yield from _activate({})
+class_ecr_public = _scoped("class", "a class", "after the class")
+module_ecr_public = _scoped("module", "a module", "after the module")
+package_ecr_public = _scoped("package", "a package", "after the package")
+session_ecr_public = _scoped(
+    "session", "the session (of each xdist worker)", "at the end of the session"
+)
