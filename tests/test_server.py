@@ -599,13 +599,18 @@ def test_a_tls_client_hello_gets_a_plain_http_400(server):
     still_serves(server)
 
 
+def assert_timed_out(sock):
+    """A stalled request is answered 408 RequestTimeout, and the connection closed."""
+    status, headers, body, _ = read_response(sock)
+    assert (status, json.loads(body)["__type"]) == (408, "RequestTimeout")
+    assert headers["connection"] == "close"
+    assert closed(sock)
+
+
 def test_a_half_sent_head_is_answered_408_in_bounded_time(quick):
     with raw(quick) as sock:
         sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar")
-        status, headers, body, _ = read_response(sock)
-        assert (status, json.loads(body)["__type"]) == (408, "RequestTimeout")
-        assert headers["connection"] == "close"
-        assert closed(sock)
+        assert_timed_out(sock)
     still_serves(quick)
 
 
@@ -627,10 +632,7 @@ def test_a_connection_that_sends_nothing_is_closed(quick):
 def test_a_short_body_under_a_large_content_length_is_408(quick):
     with raw(quick) as sock:
         sock.sendall(request(body=b"{}").replace(b"Content-Length: 2", b"Content-Length: 5000"))
-        status, headers, body, _ = read_response(sock)
-        assert (status, json.loads(body)["__type"]) == (408, "RequestTimeout")
-        assert headers["connection"] == "close"
-        assert closed(sock)
+        assert_timed_out(sock)
     still_serves(quick)
 
 
