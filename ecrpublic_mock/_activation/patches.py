@@ -58,14 +58,14 @@ class PatchSet:
                 self._install(patch)
 
     def _install(self, patch: Patch) -> None:
-        saved = vars(patch.owner).get(patch.name, _MISSING)
-        self._saved.append((patch.owner, patch.name, saved))
-        original = getattr(patch.owner, patch.name)
-        key = (id(patch.owner), patch.name)
+        owner, name = patch.owner, patch.name
+        saved = vars(owner).get(name, _MISSING)
+        key = (id(owner), name)  # owners live as long as the patch list holds them
         made = self._made.get(key)
-        if made is None or made[0] is not original:
-            made = self._made[key] = (original, patch.make(original))
-        setattr(patch.owner, patch.name, made[1])
+        if made is None or made[0] is not saved:  # first time, or replaced since
+            made = self._made[key] = (saved, patch.make(getattr(owner, name)))
+        self._saved.append((owner, name, saved))
+        setattr(owner, name, made[1])
 
     def release(self) -> None:
         with self._lock:

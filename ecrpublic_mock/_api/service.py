@@ -30,8 +30,15 @@ class Service:
         account = self.registry.account_id
         self.registries: OrderedIndex[str] = OrderedIndex()
         self.registries.add(account, account)
-        # A token from another registry (another activation) never verifies here.
-        self.token_key = secrets.token_bytes(32)
+        self._token_key: bytes | None = None
+
+    @property
+    def token_key(self) -> bytes:
+        """Signs this service's pagination tokens: a token from another registry (another
+        activation) never verifies here. Drawn when the first token is."""
+        if self._token_key is None:
+            self._token_key = secrets.token_bytes(32)
+        return self._token_key
 
     def reset(self) -> None:
         """Fresh, empty state in this same object, so whoever holds it (a mock's handle,

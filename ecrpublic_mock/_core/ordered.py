@@ -18,15 +18,22 @@ class OrderedIndex(Generic[V]):
     """``identity`` tells this index from any other (a repository deleted and created
     again gets a new one), so a position can be named together with its index."""
 
-    __slots__ = ("_dead", "_entries", "_keys", "_next", "_seqs", "identity")
+    __slots__ = ("_dead", "_entries", "_identity", "_keys", "_next", "_seqs")
 
     def __init__(self) -> None:
-        self.identity = secrets.token_hex(8)
+        self._identity: str | None = None
         self._entries: dict[str, tuple[int, V]] = {}
         self._seqs: list[int] = []  # ascending; parallel to _keys
         self._keys: list[str | None] = []  # None marks a removed entry until compaction
         self._dead = 0
         self._next = 0
+
+    @property
+    def identity(self) -> str:
+        # Drawn when first asked for (a token is issued): most indexes never are.
+        if self._identity is None:
+            self._identity = secrets.token_hex(8)
+        return self._identity
 
     @property
     def issued(self) -> int:

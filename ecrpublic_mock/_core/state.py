@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .clock import now_in_milliseconds, now_in_seconds
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 PUBLIC_HOST = "public.ecr.aws"
 
 
+@cache
 def default_alias(account_id: str) -> str:
     """The registry's default alias: 8 characters, letter and digit alternating.
 
