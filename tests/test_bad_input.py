@@ -226,6 +226,17 @@ def test_a_utf8_body_with_non_ascii_text_is_read():
     assert (status, payload) == (200, {"registryCatalogData": {"displayName": "d\u00e9j\u00e0"}})
 
 
+def send_part(client, repo: str, upload_id: str, first: int, data: bytes, last: int | None = None):
+    """One UploadLayerPart; ``last`` defaults to the part's true last byte."""
+    return client.upload_layer_part(
+        repositoryName=repo,
+        uploadId=upload_id,
+        partFirstByte=first,
+        partLastByte=first + len(data) - 1 if last is None else last,
+        layerPartBlob=data,
+    )
+
+
 # -- layer parts ---------------------------------------------------------------------------
 
 
@@ -234,21 +245,9 @@ def test_an_empty_layer_part_is_refused(ecr, client):
     the upload goes on as before."""
     client.create_repository(repositoryName="app")
     upload_id = client.initiate_layer_upload(repositoryName="app")["uploadId"]
-    client.upload_layer_part(
-        repositoryName="app",
-        uploadId=upload_id,
-        partFirstByte=0,
-        partLastByte=3,
-        layerPartBlob=b"abcd",
-    )
+    send_part(client, "app", upload_id, 0, b"abcd")
     with pytest.raises(client.exceptions.InvalidLayerPartException) as excinfo:
-        client.upload_layer_part(
-            repositoryName="app",
-            uploadId=upload_id,
-            partFirstByte=4,
-            partLastByte=3,
-            layerPartBlob=b"",
-        )
+        send_part(client, "app", upload_id, 4, b"", last=3)
     response = assert_error(
         excinfo, "InvalidLayerPartException", "The layer part starting at byte 4 is empty"
     )
@@ -458,9 +457,7 @@ def test_an_upload_dies_with_its_repository(ecr, client):
     client.create_repository(repositoryName="keep")
     doomed = client.initiate_layer_upload(repositoryName="app")["uploadId"]
     kept = client.initiate_layer_upload(repositoryName="keep")["uploadId"]
-    client.upload_layer_part(
-        repositoryName="app", uploadId=doomed, partFirstByte=0, partLastByte=2, layerPartBlob=b"abc"
-    )
+    send_part(client, "app", doomed, 0, b"abc")
     client.delete_repository(repositoryName="app")
     assert set(ecr._service.registry.uploads) == {kept}  # the doomed upload's bytes are freed
     client.create_repository(repositoryName="app")
@@ -469,13 +466,7 @@ def test_an_upload_dies_with_its_repository(ecr, client):
         f"in registry with id '{ACCOUNT}'"
     )
     with pytest.raises(client.exceptions.UploadNotFoundException) as excinfo:
-        client.upload_layer_part(
-            repositoryName="app",
-            uploadId=doomed,
-            partFirstByte=3,
-            partLastByte=5,
-            layerPartBlob=b"def",
-        )
+        send_part(client, "app", doomed, 3, b"def")
     assert_error(excinfo, "UploadNotFoundException", message)
     with pytest.raises(client.exceptions.UploadNotFoundException) as excinfo:
         client.complete_layer_upload(
@@ -483,9 +474,7 @@ def test_an_upload_dies_with_its_repository(ecr, client):
         )
     assert_error(excinfo, "UploadNotFoundException", message)
     # The other repository's upload is untouched.
-    client.upload_layer_part(
-        repositoryName="keep", uploadId=kept, partFirstByte=0, partLastByte=0, layerPartBlob=b"k"
-    )
+    send_part(client, "keep", kept, 0, b"k")
 
 
 def test_a_completed_upload_is_forgotten_by_its_repository(ecr, client):

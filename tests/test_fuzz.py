@@ -36,6 +36,14 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
+from _manifests import (
+    DOCKER_LIST,
+    DOCKER_MANIFEST,
+    DOCKER_SCHEMA1,
+    DOCKER_SCHEMA1_SIGNED,
+    OCI_INDEX,
+    OCI_MANIFEST,
+)
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 from hypothesis import HealthCheck, event, example, given, settings
@@ -56,12 +64,7 @@ GENERIC_ERRORS = frozenset(
 ERROR_SHAPES = {shape.name: shape for shape in SERVICE.error_shapes}
 ACCOUNT = "123456789012"
 
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_V1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
-DOCKER_V1 = "application/vnd.docker.distribution.manifest.v1+json"
+DOCKER_V1_SIGNED, DOCKER_V1 = DOCKER_SCHEMA1_SIGNED, DOCKER_SCHEMA1
 MANIFEST_TYPES = (
     DOCKER_MANIFEST,
     DOCKER_LIST,

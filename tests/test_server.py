@@ -311,6 +311,15 @@ def test_serve_rejects_bad_options(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def reap(process):
+    """End a ``serve`` subprocess (if it still runs) and close its pipes."""
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
+    process.stdout.close()
+    process.stderr.close()
+
+
 @pytest.fixture
 def served():
     """``python -m ecrpublic_mock serve --port 0`` as a subprocess: its URL, then it ends."""
@@ -328,11 +337,7 @@ def served():
         assert line.startswith(prefix), (line, process.stderr.read())
         yield process, line.removeprefix("ecrpublic_mock serving on ").strip()
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
-        process.stdout.close()
-        process.stderr.close()
+        reap(process)
 
 
 def stop(process, signum):
@@ -930,11 +935,7 @@ def test_serve_on_ipv6_loopback():
         assert remote.describe_repositories()["repositories"][0]["repositoryName"] == "six"
         stop(process, signal.SIGINT)
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        process.stdout.close()
-        process.stderr.close()
+        reap(process)
 
 
 def test_a_host_beyond_loopback_is_warned_about():
@@ -947,11 +948,7 @@ def test_a_host_beyond_loopback_is_warned_about():
         assert warning.startswith("warning: serving on 0.0.0.0, beyond this machine")
         assert "no authentication" in warning
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        process.stdout.close()
-        process.stderr.close()
+        reap(process)
 
 
 def without_uvicorn(monkeypatch):
