@@ -300,3 +300,25 @@ def test_nothing_is_served_after_a_decorated_function():
     assert _decorated_work() == ["app"]
     assert_not_served()
     assert _decorated_work() == ["app"], "the second call starts empty again"
+
+
+def test_a_call_served_through_moto_holds_the_patches_only_while_it_runs():
+    """moto's ``mock_aws`` can end without resetting (a decorated class keeps its state):
+    nothing of ours may stay installed past the call. During the call the patches are
+    on, so its retry back-off is skipped; afterwards botocore is as it was."""
+    import time
+
+    import botocore.endpoint
+
+    seen = []
+
+    def probe(**kwargs):
+        seen.append(botocore.endpoint.time is not time)
+
+    with mock_aws():
+        c = client()
+        c.meta.events.register("before-parse.ecr-public", probe)
+        c.create_repository(repositoryName="app")
+        assert seen == [True]
+        assert _hook.PATCHES._count == 0
+        assert botocore.endpoint.time is time

@@ -60,7 +60,7 @@ def current() -> Service | None:
         # A task's copy of the context may name a mock that another task has stopped.
         if service in _active:
             return service
-    return _active[-1] if _active else moto_service(PATCHES)
+    return _active[-1] if _active else moto_service()
 
 
 def _choose_signer(**kwargs: Any) -> object:
@@ -117,6 +117,11 @@ def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | 
     # The waits botocore adds to this call (retry back-off, adaptive mode's rate limiter)
     # would be waits for nothing: the answer is already here.
     _skip_sleep.set(True)
+    if not _active and not _holding.get():
+        # Served by moto's mock_aws, which no activation of ours brackets: the patches
+        # are held for this one call (its retries included) and let go when it ends.
+        PATCHES.acquire()
+        _holding.set(True)
     _patch_aiobotocore()
     return _serve(service, event_name.rpartition(".")[2], request)
 
@@ -128,9 +133,16 @@ _skip_sleep: contextvars.ContextVar[bool] = contextvars.ContextVar("_skip_sleep"
 _serving: contextvars.ContextVar[Service | None] = contextvars.ContextVar("_serving", default=None)
 
 
+# Set while this context holds the patches for a call served through moto's mock_aws.
+_holding: contextvars.ContextVar[bool] = contextvars.ContextVar("_holding", default=False)
+
+
 def _call_over(**kwargs: Any) -> None:
     _skip_sleep.set(False)
     _serving.set(None)
+    if _holding.get():
+        _holding.set(False)
+        PATCHES.release()
 
 
 _FIRST = (

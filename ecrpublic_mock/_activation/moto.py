@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._api.service import Service
 from .._core.settings import Settings
-
-if TYPE_CHECKING:
-    from .patches import PatchSet
 
 SWITCH = "ECRPUBLIC_MOCK_WITH_MOTO"
 _OFF = frozenset({"0", "false", "no", "off"})
 
 _services: dict[str, Service] = {}
-_held: list[PatchSet] = []  # acquired for as long as any of that state exists
 
 
 class _ResetWatch:
@@ -31,7 +27,6 @@ class _ResetWatch:
 
     moto's ``BackendDict.reset`` calls ``values()`` and ``clear()`` on every registered
     backend, then empties the list; the watch is registered again with the next state.
-    The patches an active mock needs are held while any of this state exists.
     """
 
     def values(self) -> tuple[()]:
@@ -39,14 +34,12 @@ class _ResetWatch:
 
     def clear(self) -> None:
         _services.clear()
-        while _held:
-            _held.pop().release()
 
 
 _WATCH = _ResetWatch()
 
 
-def moto_service(patches: PatchSet) -> Service | None:
+def moto_service() -> Service | None:
     """The state serving ecr-public for moto's active ``mock_aws``, if any."""
     models: Any = sys.modules.get("moto.core.models")
     if models is None or not models.botocore_stubber.enabled:
@@ -58,9 +51,6 @@ def moto_service(patches: PatchSet) -> Service | None:
     if service is None:
         from moto.core.base_backend import BackendDict
 
-        if not _held:
-            patches.acquire()
-            _held.append(patches)
         service = _services[account] = Service(Settings(account_id=account))
         instances: list[Any] = BackendDict._instances  # type: ignore[misc]
         if not any(item is _WATCH for item in instances):
