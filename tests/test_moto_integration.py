@@ -317,7 +317,7 @@ def test_a_call_served_through_moto_holds_the_patches_only_while_it_runs():
 
     with mock_aws():
         c = client()
-        c.meta.events.register("before-parse.ecr-public", probe)
+        c.meta.events.register("needs-retry.ecr-public", probe)  # where back-off sleeps
         c.create_repository(repositoryName="app")
         assert seen == [True]
         assert _hook.PATCHES._count == 0
