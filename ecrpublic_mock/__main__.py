@@ -75,6 +75,8 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
             options["choices"] = typing.get_args(kind)
         elif kind is int:
             options["type"] = _integer
+        elif kind is bool:
+            options["action"] = argparse.BooleanOptionalAction
         parser.add_argument(flag, **options)
 
 

@@ -75,13 +75,29 @@ def ours(imports: set[str]) -> set[str]:
             (
                 "ecrpublic_mock._api",
                 "ecrpublic_mock._handle",
+                "ecrpublic_mock._registry",
                 "ecrpublic_mock._activation",
                 "botocore",
                 "boto3",
                 "http",
             ),
         ),
-        ("ecrpublic_mock._api", ("ecrpublic_mock._handle", "ecrpublic_mock._activation")),
+        (
+            "ecrpublic_mock._api",
+            ("ecrpublic_mock._handle", "ecrpublic_mock._registry", "ecrpublic_mock._activation"),
+        ),
+        # The registry protocol: over the core (and the model, for its limits), never
+        # over another front end, the activation or the server engine.
+        (
+            "ecrpublic_mock._registry",
+            (
+                "ecrpublic_mock._handle",
+                "ecrpublic_mock._activation",
+                "ecrpublic_mock._server",
+                "uvicorn",
+                "h11",
+            ),
+        ),
         ("ecrpublic_mock._handle", ("ecrpublic_mock._activation",)),
     ],
 )
@@ -150,7 +166,9 @@ def test_the_readme_options_table_lists_every_option_with_its_default():
     assert set(rows) == set(fields)
     for name, default in fields.items():
         shown = rows[name].strip().strip('`"')
-        if isinstance(default, int):
+        if isinstance(default, bool):
+            assert shown == str(default), (name, shown)
+        elif isinstance(default, int):
             mib = default / (1024 * 1024)
             assert shown in (f"{default:,}", f"{mib:,.0f} MiB"), (name, shown)
         else:

@@ -39,6 +39,7 @@ class MockOptions(TypedDict, total=False):
     max_layer_part_size: int
     max_layer_size: int
     max_layers_per_image: int
+    public_uris: bool
 
 
 class EcrPublicMock:

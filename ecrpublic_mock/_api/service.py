@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING
 
 from .._core.ordered import OrderedIndex
@@ -30,15 +29,12 @@ class Service:
         account = self.registry.account_id
         self.registries: OrderedIndex[str] = OrderedIndex()
         self.registries.add(account, account)
-        self._token_key: bytes | None = None
 
     @property
     def token_key(self) -> bytes:
-        """Signs this service's pagination tokens: a token from another registry (another
-        activation) never verifies here. Drawn when the first token is."""
-        if self._token_key is None:
-            self._token_key = secrets.token_bytes(32)
-        return self._token_key
+        """Signs this service's pagination tokens: the registry's key, so a token from
+        another registry (another activation) never verifies here."""
+        return self.registry.key
 
     def reset(self) -> None:
         """Fresh, empty state in this same object, so whoever holds it (a mock's handle,
@@ -46,6 +42,7 @@ class Service:
         with self.lock:
             registry = Registry(self.registry.settings)
             registry.lock = self.lock  # it may be held by the caller
+            registry.host = self.registry.host  # a server serving it still does
             self.registry = registry
             self.faults.clear()
             self.calls.clear()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import messages
+from .errors import ServiceError
 from .manifests import DIGEST, Manifest, parse
 from .state import Image, TagRecord
 
@@ -67,6 +68,28 @@ def put_image(
         record = TagRecord(tag, computed, image.pushed_at) if pushed else TagRecord(tag, computed)
         repo.image_tags.add(tag, record)
     return image
+
+
+def push_manifest(
+    registry: Registry,
+    repo: Repository,
+    manifest_text: str,
+    reference: str,
+    media_type: str | None,
+) -> Image:
+    """A manifest pushed through the registry endpoint, by tag or by digest: PutImage with
+    its rules, except that pushing what is already there succeeds (clients push again
+    without asking), unless it would re-tag in an immutable repository."""
+    by_digest = DIGEST.fullmatch(reference) is not None
+    tag, digest = (None, reference) if by_digest else (reference, None)
+    try:
+        return put_image(registry, repo, manifest_text, tag, digest=digest, media_type=media_type)
+    except ServiceError as error:
+        if error.code != messages.IMAGE_ALREADY_EXISTS.code:
+            raise
+    if tag is not None and repo.mutability == "IMMUTABLE":
+        raise messages.error(messages.IMAGE_TAG_ALREADY_EXISTS, tag=tag, repo=repo)
+    return repo.images[f"sha256:{hashlib.sha256(manifest_text.encode()).hexdigest()}"]
 
 
 def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Image:

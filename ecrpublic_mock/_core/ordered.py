@@ -49,6 +49,10 @@ class OrderedIndex(Generic[V]):
     def __getitem__(self, key: str) -> V:
         return self._entries[key][1]
 
+    def keys(self) -> list[str]:
+        """Every key, in no order to rely on (callers sort them)."""
+        return list(self._entries)
+
     def get(self, key: str) -> V | None:
         entry = self._entries.get(key)
         return None if entry is None else entry[1]

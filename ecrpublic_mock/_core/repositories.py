@@ -32,8 +32,7 @@ def create_repository(
         raise messages.error(messages.REPOSITORY_LIMIT, quota=quota)
     repo = Repository(
         name=name,
-        registry_id=registry.account_id,
-        uri=f"{registry.uri}/{name}",
+        registry=registry,
         mutability=registry.settings.image_tag_mutability,
     )
     # Both raise before anything is stored: a failed call changes nothing.

@@ -27,6 +27,9 @@ class Settings:
     max_layer_size: int = 10_000 * 1024 * 1024
     # Not on ECR Public's quota page; private ECR documents 4,200 layers per image.
     max_layers_per_image: int = 4_200
+    # While served, repository and registry URIs name the server (so that what a test
+    # pushes to lands in the mock); True keeps AWS's ``public.ecr.aws`` form.
+    public_uris: bool = False
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
@@ -56,6 +59,9 @@ def check_option(name: str, value: Any) -> None:
             raise ValueError(f"account_id must be 12 digits, got {value!r}")
     elif name == "image_tag_mutability":
         check_mutability(value)
+    elif name == "public_uris":
+        if not isinstance(value, bool):
+            raise TypeError(f"public_uris must be a bool, not {type(value).__name__}")
     else:
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, not {type(value).__name__}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -13,6 +14,7 @@ from .ordered import OrderedIndex
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Iterator
 
     from .settings import Mutability, Settings
 
@@ -45,6 +47,22 @@ class Blob:
 
     def read(self) -> bytes:
         return b"".join(self.chunks)
+
+    def iter_range(self, start: int, stop: int) -> Iterator[bytes]:
+        """The bytes from ``start`` up to ``stop``, chunk by chunk: never joined, and only
+        the chunks at the ends are sliced (copied)."""
+        offset = 0
+        for chunk in self.chunks:
+            end = offset + len(chunk)
+            if end > start and offset < stop:
+                yield (
+                    chunk
+                    if start <= offset and end <= stop
+                    else chunk[max(start - offset, 0) : stop - offset]
+                )
+            offset = end
+            if offset >= stop:
+                return
 
 
 @dataclass(eq=False, repr=False)
@@ -89,8 +107,7 @@ class TagRecord:
 @dataclass(eq=False, repr=False)
 class Repository:
     name: str
-    registry_id: str
-    uri: str
+    registry: Registry
     mutability: Mutability
     created_at: datetime.datetime = field(default_factory=now_in_milliseconds)
     catalog: dict[str, Any] = field(default_factory=dict)
@@ -105,6 +122,14 @@ class Repository:
     uploads: dict[str, None] = field(default_factory=dict)
 
     @property
+    def registry_id(self) -> str:
+        return self.registry.account_id
+
+    @property
+    def uri(self) -> str:
+        return f"{self.registry.uri}/{self.name}"
+
+    @property
     def arn(self) -> str:
         # The region field is empty: ECR Public repositories are global.
         return f"arn:aws:ecr-public::{self.registry_id}:repository/{self.name}"
@@ -117,7 +142,9 @@ class Registry:
         self.settings = settings
         self.account_id = settings.account_id
         self.alias = default_alias(settings.account_id)
-        self.uri = f"{PUBLIC_HOST}/{self.alias}"
+        # Where the registry is reached: AWS's host, or the server serving it (host:port).
+        self.host = PUBLIC_HOST
+        self._key: bytes | None = None
         self.repositories: OrderedIndex[Repository] = OrderedIndex()
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
@@ -127,6 +154,18 @@ class Registry:
     @property
     def arn(self) -> str:
         return f"arn:aws:ecr-public::{self.account_id}:registry/{self.account_id}"
+
+    @property
+    def uri(self) -> str:
+        return f"{self.host}/{self.alias}"
+
+    @property
+    def key(self) -> bytes:
+        """Signs what this registry hands out (pagination tokens, passwords, registry
+        tokens): nothing from another registry verifies here. Drawn on first use."""
+        if self._key is None:
+            self._key = secrets.token_bytes(32)
+        return self._key
 
     def names(self, registry_id: str, *, alias_allowed: bool) -> bool:
         """Does ``registry_id`` name this registry (its account id, or its alias where the

@@ -25,6 +25,7 @@ import asyncio
 import json
 import sys
 import traceback
+import urllib.parse
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from .._api.model import service_model
 from .._api.regions import HOME_REGION, SERVED_REGIONS, scope_region
 from .._core import messages
 from .._core.errors import EcrPublicMockBug
+from .._registry import protocol
 from .control import PREFIX, ControlError, control
 
 if TYPE_CHECKING:
@@ -47,6 +49,9 @@ if TYPE_CHECKING:
 
 # Room for everything in a request besides its largest member (names, ids, numbers, JSON).
 _ENVELOPE = 64 * 1024
+# How much of a registry upload's body is gathered before it goes to the registry: big
+# enough that the hand-over to the worker thread costs nothing next to hashing it.
+_PART = 1024 * 1024
 
 
 @cache
@@ -95,6 +100,9 @@ class MockApp:
         if scope["type"] != "http":  # lifespan is off and websockets are not served
             return
         path, method = scope["path"], scope["method"]
+        if path == "/v2" or path.startswith(("/v2/", "/token")):
+            await self._registry(scope, receive, send)
+            return
         try:
             if path == "/":
                 if method != "POST":
@@ -116,17 +124,65 @@ class MockApp:
                 headers["Connection"] = "close"
         except _Disconnected:
             return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    *((name.lower().encode(), value.encode()) for name, value in headers.items()),
-                    (b"content-length", str(len(data)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": data})
+        await _respond(send, status, headers, data, len(data))
+
+    async def _registry(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The registry protocol: the request handled in a worker thread, which pulls the
+        body from here a part (about ``_PART`` bytes) at a time; a streamed answer is sent
+        chunk by chunk, as uvicorn's flow control lets it out."""
+        loop = asyncio.get_running_loop()
+        more = True
+
+        async def next_part() -> bytes:
+            nonlocal more
+            parts: list[bytes] = []
+            size = 0
+            while more and size < _PART:
+                message = await self._message(receive)
+                chunk = message.get("body", b"")
+                more = message.get("more_body", False)
+                parts.append(chunk)
+                size += len(chunk)
+            return b"".join(parts)  # one part alone is not copied
+
+        def read() -> bytes:
+            return asyncio.run_coroutine_threadsafe(next_part(), loop).result()
+
+        try:
+            response = await asyncio.to_thread(
+                protocol.handle, self.backend.service, _registry_request(scope), read
+            )
+        except _Disconnected:
+            return
+        except _Refused as refusal:
+            data = error_body(refusal.code, refusal.message)
+            headers = {"Content-Type": "application/json", "Connection": "close"}
+            await _respond(send, refusal.status, headers, data, len(data))
+            return
+        except Exception as bug:  # a bug in the mock, shown with its cause
+            traceback.print_exc(file=sys.stderr)
+            data = error_body("InternalFailure", repr(bug))
+            await _respond(send, 500, {"Content-Type": "application/json"}, data, len(data))
+            return
+        length = len(response.body) if response.length is None else response.length
+        await _respond(send, response.status, response.headers, response.body, length, more=True)
+        for chunk in response.stream or ():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _message(self, receive: Receive) -> Message:
+        """The next message of a request, refused (408) when its body stalls."""
+        try:
+            message = await asyncio.wait_for(receive(), self.request_timeout)
+        except asyncio.TimeoutError:
+            raise _Refused(
+                408,
+                "RequestTimeout",
+                f"No part of the request body arrived for {self.request_timeout:g} s",
+            ) from None
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        return message
 
     async def _body(self, scope: Scope, receive: Receive) -> bytes:
         """The request body, refused (413) past the limit and (408) when it stalls."""
@@ -137,16 +193,7 @@ class MockApp:
         chunks: list[bytes] = []
         size = 0
         while True:
-            try:
-                message = await asyncio.wait_for(receive(), self.request_timeout)
-            except asyncio.TimeoutError:
-                raise _Refused(
-                    408,
-                    "RequestTimeout",
-                    f"No part of the request body arrived for {self.request_timeout:g} s",
-                ) from None
-            if message["type"] == "http.disconnect":
-                raise _Disconnected
+            message = await self._message(receive)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.body_limit:  # a chunked body, which declares no length
@@ -193,6 +240,47 @@ class MockApp:
                 headers["Allow"] = error.allow
             return error.status, headers, error_body(error.code, error.message)
         return status, headers, json.dumps(payload).encode()
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    headers: dict[str, str],
+    data: bytes,
+    length: int,
+    *,
+    more: bool = False,
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                *((name.lower().encode(), value.encode()) for name, value in headers.items()),
+                (b"content-length", str(length).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data, "more_body": more})
+
+
+def _registry_request(scope: Scope) -> protocol.Request:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    query = urllib.parse.parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    host = headers.get("host")
+    if host is None:  # HTTP/1.0 may name no host: the address it reached
+        address, port = scope["server"]
+        host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    return protocol.Request(
+        method=scope["method"],
+        path=scope["path"],
+        query={key: values[0] for key, values in query.items()},
+        headers=headers,
+        base=f"http://{host}",
+    )
 
 
 class _NotAllowed(Exception):

@@ -74,6 +74,18 @@ class Backend:
         if call_log_size is not None:
             service.calls = CallRing(call_log_size)
 
+    def serve_at(self, address: str) -> str:
+        """While served at ``address`` (``host:port``), URIs name it (unless the mock
+        keeps AWS's form); the host they named before, for ``stop_serving``."""
+        registry = self.service.registry
+        previous = registry.host
+        if not registry.settings.public_uris:
+            registry.host = address
+        return previous
+
+    def stop_serving(self, previous: str) -> None:
+        self.service.registry.host = previous
+
     @classmethod
     def fresh(cls, settings: Settings, call_log_size: int | None) -> Backend:
         return cls(Service(settings), call_log_size)

@@ -162,6 +162,7 @@ def url_of(sock: socket.socket) -> str:
 def serve(sock: socket.socket, backend: Backend, request_timeout: float) -> int:
     """Serve ``sock`` until SIGINT or SIGTERM; the first stdout line gives the URL."""
     server = _Server(_config(backend, request_timeout))
+    backend.serve_at(url_of(sock).removeprefix("http://"))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         server.should_exit = True
@@ -194,6 +195,7 @@ class BackgroundServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
+        self._previous_host = ""
         self.url = ""
 
     def start(self) -> Self:
@@ -201,6 +203,7 @@ class BackgroundServer:
             raise RuntimeError("this server is already started")
         sock = bind(*self._address)
         self._socket, self.url = sock, url_of(sock)
+        self._previous_host = self.backend.serve_at(self.url.removeprefix("http://"))
         server = self._server = _Server(_config(self.backend, self._request_timeout))
         ready = threading.Event()
         failure: list[BaseException] = []
@@ -230,9 +233,8 @@ class BackgroundServer:
 
     @property
     def port(self) -> int:
-        assert self._socket is not None, "not started"
-        port: int = self._socket.getsockname()[1]
-        return port
+        assert self.url, "not started"
+        return int(self.url.rsplit(":", 1)[1])
 
     def stop(self) -> None:
         """Stop serving, wait for the thread, free the port (idempotent)."""
@@ -242,7 +244,8 @@ class BackgroundServer:
             self._thread.join()
         if self._socket is not None:
             self._socket.close()
-        self._server = self._thread = None
+            self.backend.stop_serving(self._previous_host)
+        self._server = self._thread = self._socket = None
 
     def __enter__(self) -> Self:
         # EcrPublicMock.serve() hands out a started server, for use in ``with`` or not.

@@ -39,7 +39,7 @@ def put_registry_catalog_data(request: Request) -> Params:
 
 
 def get_authorization_token(request: Request) -> Params:
-    token, expires = authorization_token()
+    token, expires = authorization_token(request.registry)
     return {"authorizationData": {"authorizationToken": token, "expiresAt": expires.timestamp()}}
 
 

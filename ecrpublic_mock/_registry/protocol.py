@@ -1,0 +1,509 @@
+"""The OCI Distribution API's push and pull side, and ECR Public's token endpoint.
+
+Each request is answered by :func:`handle`, in a worker thread: it takes the registry's
+lock only around the core's operations, never while bytes travel, so a 1 GiB layer moving
+in or out holds nobody up. Bodies arrive through ``read`` (the next part, ``b""`` at the
+end) and are hashed and kept as they come; blob answers are the stored chunks, streamed.
+
+Every rule is the core's: a manifest PUT is PutImage, an upload is the API's upload
+without its part rules, a manifest DELETE is BatchDeleteImage's. Their errors are the
+core's texts under the distribution-spec's codes (``_CODES``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .._api.model import service_model
+from .._core import messages
+from .._core.errors import ServiceError
+from .._core.images import find_image, push_manifest, remove
+from .._core.manifests import DIGEST, IMAGE_TYPES, LIST_TYPES, V1_TYPES
+from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
+from .._core.tokens import Grant, anonymous_grant, check_password, check_token, registry_token
+from .._core.uploads import append, end_upload, find_upload, start_upload, store_upload
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .._api.service import Service
+    from .._core.state import Repository
+
+    Read = Callable[[], bytes]
+
+# The registry endpoint's service name, in its challenge (docs/aws-behaviour.md).
+SERVICE = "public.ecr.aws"
+_API_VERSION = {"Docker-Distribution-API-Version": "registry/2.0"}
+_JSON = "application/json; charset=utf-8"
+
+# HTTP status of each distribution-spec code; the core's API codes map onto them.
+_STATUS = {
+    "UNAUTHORIZED": 401,
+    "DENIED": 403,
+    "NAME_UNKNOWN": 404,
+    "MANIFEST_UNKNOWN": 404,
+    "BLOB_UNKNOWN": 404,
+    "BLOB_UPLOAD_UNKNOWN": 404,
+    "UNSUPPORTED": 405,
+    "RANGE_NOT_SATISFIABLE": 416,
+    "BLOB_UPLOAD_INVALID": 416,
+}
+_CODES = {
+    "RepositoryNotFoundException": "NAME_UNKNOWN",
+    "UploadNotFoundException": "BLOB_UPLOAD_UNKNOWN",
+    "LayersNotFoundException": "MANIFEST_BLOB_UNKNOWN",
+    "ReferencedImagesNotFoundException": "MANIFEST_BLOB_UNKNOWN",
+    "InvalidParameterException": "MANIFEST_INVALID",
+    "ImageDigestDoesNotMatchException": "DIGEST_INVALID",
+    "ImageTagAlreadyExistsException": "TAG_INVALID",
+    "LimitExceededException": "DENIED",
+}
+# A manifest DELETE reports BatchDeleteImage's failures under these codes.
+_FAILURES = {
+    messages.IMAGE_NOT_FOUND_FAILURE[0]: (404, messages.MANIFEST_UNKNOWN.code),
+    messages.REFERENCED_BY_MANIFEST_LIST: (409, "DENIED"),
+}
+# How a manifest kind is named when a client's Accept header leaves it out.
+_KINDS = {
+    OCI_MANIFEST: ("OCI manifest", "OCI manifests"),
+    OCI_INDEX: ("OCI index", "OCI indexes"),
+    DOCKER_MANIFEST: ("schema 2 manifest", "schema 2 manifests"),
+    DOCKER_LIST: ("manifest list", "manifest lists"),
+    **dict.fromkeys(V1_TYPES, ("schema 1 manifest", "schema 1 manifests")),
+}
+# The distribution-spec's tag grammar.
+_TAG = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}")
+_CONTENT_RANGE = re.compile(r"(?:bytes[= ])?([0-9]+)-([0-9]+)")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+_ROUTES = (
+    ("manifest", re.compile(r"/v2/(?P<name>.+)/manifests/(?P<ref>[^/]+)")),
+    ("upload", re.compile(r"/v2/(?P<name>.+)/blobs/uploads/(?P<ref>[^/]*)")),
+    ("blob", re.compile(r"/v2/(?P<name>.+)/blobs/(?P<ref>[^/]+)")),
+    ("tags", re.compile(r"/v2/(?P<name>.+)/tags/(?P<ref>list)")),
+)
+_METHODS = {
+    "manifest": ("GET", "HEAD", "PUT", "DELETE"),
+    "session": ("GET", "PATCH", "PUT", "DELETE"),
+    "upload": ("POST",),
+    "blob": ("GET", "HEAD"),
+    "tags": ("GET",),
+    "base": ("GET", "HEAD"),
+    "token": ("GET",),
+}
+
+
+@dataclass
+class Request:
+    """What the protocol reads of an HTTP request."""
+
+    method: str
+    path: str  # percent-decoded
+    query: dict[str, str]  # the first value of each parameter
+    headers: dict[str, str]  # lower-case names; a repeated header's values joined by ", "
+    base: str  # "http://host:port", as the client addressed the server
+
+
+@dataclass
+class Response:
+    """``body``, or ``length`` bytes from ``stream`` (chunks sent as they come)."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    stream: Iterable[bytes] | None = None
+    length: int | None = None
+
+
+class _Refused(Exception):
+    """An answer other than the code's usual status, or with headers of its own."""
+
+    def __init__(self, status: int, error: ServiceError, headers: dict[str, str]) -> None:
+        super().__init__(error.message)
+        self.status, self.error, self.headers = status, error, headers
+
+
+def handle(service: Service, request: Request, read: Read) -> Response:
+    """Answer one request; every refusal is the protocol's error answer."""
+    try:
+        if request.path in ("/token", "/token/"):
+            _allow(request, "token")
+            return _token(service, request)
+        return _v2(service, request, read)
+    except ServiceError as error:
+        return _error(request, _STATUS.get(_code(error), 400), error, {})
+    except _Refused as refusal:
+        return _error(request, refusal.status, refusal.error, refusal.headers)
+
+
+def _code(error: ServiceError) -> str:
+    return _CODES.get(error.code, error.code)
+
+
+def _error(request: Request, status: int, error: ServiceError, headers: dict[str, str]) -> Response:
+    if status == 401:
+        headers = {**headers, "WWW-Authenticate": challenge(request.base)}
+    body = json.dumps({"errors": [{"code": _code(error), "message": error.message}]})
+    return Response(status, {**_API_VERSION, "Content-Type": _JSON, **headers}, body.encode())
+
+
+def challenge(base: str) -> str:
+    """ECR Public's challenge, with this server's token endpoint as the realm."""
+    return f'Bearer realm="{base}/token/",service="{SERVICE}",scope="aws"'
+
+
+def _allow(request: Request, route: str) -> None:
+    allowed = _METHODS[route]
+    if request.method not in allowed:
+        raise _Refused(405, messages.error(messages.UNSUPPORTED), {"Allow": ", ".join(allowed)})
+
+
+# -- the token endpoint ----------------------------------------------------------------
+
+
+def _token(service: Service, request: Request) -> Response:
+    """A token for the registry: pull-only without credentials; with ``AWS:<password>``
+    (a password of this registry's GetAuthorizationToken), pull and push until the
+    password expires. The query (scope, service, account, ...) grants nothing more."""
+    authorization = request.headers.get("authorization")
+    with service.lock:
+        registry = service.registry
+        if authorization is None:
+            grant = anonymous_grant()
+        else:
+            username, password = _basic(authorization)
+            grant = Grant(push=True, expires=check_password(registry, username, password))
+        token = registry_token(registry, grant)
+    body = json.dumps({"token": token}).encode()
+    return Response(200, {"Content-Type": _JSON}, body)
+
+
+def _basic(authorization: str) -> tuple[str, str]:
+    scheme, _, credentials = authorization.partition(" ")
+    try:
+        if scheme.lower() != "basic":
+            raise ValueError(scheme)
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        raise messages.error(messages.NOT_AUTHORIZED) from None
+    username, _, password = decoded.partition(":")
+    return username, password
+
+
+# -- /v2/ -------------------------------------------------------------------------------
+
+
+def _v2(service: Service, request: Request, read: Read) -> Response:
+    grant = _grant(service, request)
+    if request.path in ("/v2", "/v2/"):
+        _allow(request, "base")
+        return _ok(200, {"Content-Type": _JSON}, b"{}")
+    for route, pattern in _ROUTES:
+        match = pattern.fullmatch(request.path)
+        if match is not None:
+            name, ref = match["name"], match["ref"]
+            if route == "upload" and ref:
+                route = "session"
+            _allow(request, route)
+            if request.method not in ("GET", "HEAD") and not grant.push:
+                raise messages.error(messages.NOT_AUTHORIZED)
+            return _HANDLERS[route, request.method](service, request, read, grant, name, ref)
+    raise _Refused(404, messages.error(messages.UNSUPPORTED), {})
+
+
+def _grant(service: Service, request: Request) -> Grant:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    grant = None
+    if scheme.lower() == "bearer":
+        with service.lock:
+            grant = check_token(service.registry, token.strip())
+    if grant is None:
+        raise messages.error(messages.UNAUTHORIZED)
+    return grant
+
+
+def _ok(status: int, headers: dict[str, str], body: bytes = b"") -> Response:
+    return Response(status, {**_API_VERSION, **headers}, body)
+
+
+def _repository(service: Service, name: str, grant: Grant) -> Repository:
+    """The repository ``<alias>/<name>`` names; caller holds the lock. The error names the
+    registry by its alias to anonymous callers (as pulls from public.ecr.aws print it) and
+    by its account to a registry's own pushers."""
+    registry = service.registry
+    alias, _, rest = name.partition("/")
+    if alias != registry.alias or not rest:
+        raise messages.repository_not_found(rest or name, alias if rest else registry.alias)
+    repo = registry.repositories.get(rest)
+    if repo is None:
+        owner = registry.account_id if grant.push else registry.alias
+        raise messages.repository_not_found(rest, owner)
+    return repo
+
+
+def _digest(value: str | None) -> str:
+    if value is None or not DIGEST.fullmatch(value):
+        raise messages.error(messages.DIGEST_MALFORMED, digest=value or "")
+    return value
+
+
+# -- blobs ------------------------------------------------------------------------------
+
+
+def _get_blob(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    digest = _digest(ref)
+    with service.lock:
+        layer = _repository(service, name, grant).layers.get(digest)
+        if layer is None:
+            raise messages.error(messages.BLOB_UNKNOWN)
+        blob = layer.blob
+    headers = {
+        "Content-Type": "application/octet-stream",
+        "Docker-Content-Digest": digest,
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{digest}"',
+    }
+    start, stop, status = 0, blob.size, 200
+    wanted = _RANGE.fullmatch(request.headers.get("range", "").strip())
+    if wanted is not None and (wanted[1] or wanted[2]):
+        first, last = wanted[1], wanted[2]
+        # bytes=a-b, bytes=a- (to the end), bytes=-n (the last n bytes)
+        start = int(first) if first else max(blob.size - int(last), 0)
+        stop = min(int(last) + 1, blob.size) if first and last else blob.size
+        if start >= blob.size or (first and last and int(last) < start):
+            raise _Refused(
+                416,
+                messages.error(messages.RANGE_NOT_SATISFIABLE, range=wanted[0], size=blob.size),
+                {"Content-Range": f"bytes */{blob.size}"},
+            )
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{blob.size}"
+    stream = blob.iter_range(start, stop) if request.method == "GET" else None
+    return Response(status, {**_API_VERSION, **headers}, stream=stream, length=stop - start)
+
+
+def _start_upload(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    """A session (a mount request gets one too), or a whole blob with ``?digest=``."""
+    expected = _digest(request.query["digest"]) if "digest" in request.query else None
+    with service.lock:
+        upload = start_upload(service.registry, _repository(service, name, grant))
+    if expected is not None:
+        _receive(service, upload.upload_id, read, name, grant)
+        return _finish(service, request, name, grant, upload.upload_id, expected)
+    return _session(request, name, upload.upload_id, 0, 202)
+
+
+def _session(request: Request, name: str, upload_id: str, received: int, status: int) -> Response:
+    return _ok(
+        status,
+        {
+            "Location": f"{request.base}/v2/{name}/blobs/uploads/{upload_id}",
+            "Range": f"0-{max(received - 1, 0)}",
+            "Docker-Upload-UUID": upload_id,
+        },
+    )
+
+
+def _receive(service: Service, upload_id: str, read: Read, name: str, grant: Grant) -> int:
+    """Append the request's body to the upload as it arrives; the bytes received so far."""
+    while True:
+        chunk = read()
+        with service.lock:
+            upload = find_upload(service.registry, _repository(service, name, grant), upload_id)
+            if not chunk:
+                return upload.received
+            append(service.registry, upload, chunk)
+
+
+def _finish(
+    service: Service, request: Request, name: str, grant: Grant, upload_id: str, expected: str
+) -> Response:
+    with service.lock:
+        registry = service.registry
+        repo = _repository(service, name, grant)
+        upload = find_upload(registry, repo, upload_id)
+        digest = end_upload(registry, upload)  # over, whether it completes or fails
+        if digest != expected:
+            raise messages.error(messages.DIGEST_MISMATCH)
+        if digest not in repo.layers:  # pushed again: the layer is already there
+            store_upload(registry, upload, digest)
+    headers = {
+        "Location": f"{request.base}/v2/{name}/blobs/{digest}",
+        "Docker-Content-Digest": digest,
+    }
+    return _ok(201, headers)
+
+
+def _upload_status(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    with service.lock:
+        received = find_upload(service.registry, _repository(service, name, grant), ref).received
+    return _session(request, name, ref, received, 204)
+
+
+def _patch(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    """A chunk, in order: ``Content-Range`` (optional) must start where the upload is."""
+    content_range = request.headers.get("content-range")
+    if content_range is not None:
+        with service.lock:
+            received = find_upload(
+                service.registry, _repository(service, name, grant), ref
+            ).received
+        match = _CONTENT_RANGE.fullmatch(content_range.strip())
+        length = request.headers.get("content-length")
+        if (
+            match is None
+            or int(match[1]) != received
+            or int(match[2]) < int(match[1])
+            or (length is not None and int(length) != int(match[2]) - int(match[1]) + 1)
+        ):
+            raise messages.error(
+                messages.CONTENT_RANGE_INVALID, range=content_range, received=received
+            )
+    received = _receive(service, ref, read, name, grant)
+    return _session(request, name, ref, received, 202)
+
+
+def _put_upload(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    expected = _digest(request.query.get("digest"))
+    _receive(service, ref, read, name, grant)
+    return _finish(service, request, name, grant, ref, expected)
+
+
+def _cancel(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    with service.lock:
+        registry = service.registry
+        end_upload(registry, find_upload(registry, _repository(service, name, grant), ref))
+    return _ok(204, {})
+
+
+# -- manifests --------------------------------------------------------------------------
+
+
+def _get_manifest(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    by_digest = DIGEST.fullmatch(ref) is not None
+    with service.lock:
+        repo = _repository(service, name, grant)
+        image = find_image(repo, ref if by_digest else None, None if by_digest else ref)
+        if image is None:
+            raise messages.error(messages.MANIFEST_UNKNOWN)
+        text, media_type, digest = image.manifest, image.media_type, image.digest
+    accepted = {
+        value.split(";")[0].strip() for value in request.headers.get("accept", "").split(",")
+    } - {""}
+    if accepted and not accepted & {media_type, "*/*", "application/*"}:
+        kind, kinds = _KINDS[media_type]
+        raise messages.error(messages.NOT_ACCEPTED, kind=kind, kinds=kinds)
+    body = text.encode()
+    headers = {"Content-Type": media_type, "Docker-Content-Digest": digest, "ETag": f'"{digest}"'}
+    if request.method == "HEAD":
+        return Response(200, {**_API_VERSION, **headers}, length=len(body))
+    return _ok(200, headers, body)
+
+
+@cache
+def manifest_limit() -> int:
+    """The largest manifest PutImage takes (the model's imageManifest length)."""
+    limit: int = service_model().shape_for("ImageManifest").metadata["max"]
+    return limit
+
+
+def _put_manifest(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    """PutImage by tag or by digest; the type is the manifest's, or its Content-Type's."""
+    if not DIGEST.fullmatch(ref) and not _TAG.fullmatch(ref):
+        raise messages.error(messages.TAG_MALFORMED, tag=ref)
+    parts, size, limit = [], 0, manifest_limit()
+    while chunk := read():
+        size += len(chunk)
+        if size > limit:
+            raise messages.error(messages.MANIFEST_TOO_LARGE, limit=limit)
+        parts.append(chunk)
+    try:
+        text = b"".join(parts).decode()
+    except UnicodeDecodeError:
+        raise messages.error(messages.MANIFEST_NOT_UTF8) from None
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    known = IMAGE_TYPES | LIST_TYPES | V1_TYPES
+    with service.lock:
+        repo = _repository(service, name, grant)
+        image = push_manifest(
+            service.registry, repo, text, ref, content_type if content_type in known else None
+        )
+        digest = image.digest
+    headers = {"Location": f"{request.base}/v2/{name}/manifests/{digest}"}
+    return _ok(201, {**headers, "Docker-Content-Digest": digest})
+
+
+def _delete_manifest(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    """BatchDeleteImage of one image id: by digest the image goes, by tag the tag."""
+    by_digest = DIGEST.fullmatch(ref) is not None
+    with service.lock:
+        repo = _repository(service, name, grant)
+        result = remove(repo, ref if by_digest else None, None if by_digest else ref)
+    if result.failure is not None:
+        code, reason = result.failure
+        status, oci_code = _FAILURES[code]
+        raise _Refused(status, ServiceError(oci_code, reason), {})
+    return _ok(202, {})
+
+
+# -- tags -------------------------------------------------------------------------------
+
+
+def _tags(
+    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+) -> Response:
+    """The tags in lexical order, ``n`` at a time after ``last`` (distribution-spec)."""
+    count = request.query.get("n")
+    if count is not None and not count.isdigit():
+        raise messages.error(messages.PAGINATION_NUMBER_INVALID, n=count)
+    with service.lock:
+        tags = sorted(_repository(service, name, grant).image_tags.keys())
+    start = bisect.bisect_right(tags, request.query["last"]) if "last" in request.query else 0
+    stop = len(tags) if count is None else min(start + int(count), len(tags))
+    page = tags[start:stop]
+    headers = {"Content-Type": _JSON}
+    if stop < len(tags) and page:
+        query = urllib.parse.urlencode({"n": count, "last": page[-1]})
+        headers["Link"] = f'</v2/{name}/tags/list?{query}>; rel="next"'
+    return _ok(200, headers, json.dumps({"name": name, "tags": page}).encode())
+
+
+_HANDLERS: dict[tuple[str, str], Callable[..., Response]] = {
+    ("manifest", "GET"): _get_manifest,
+    ("manifest", "HEAD"): _get_manifest,
+    ("manifest", "PUT"): _put_manifest,
+    ("manifest", "DELETE"): _delete_manifest,
+    ("upload", "POST"): _start_upload,
+    ("session", "GET"): _upload_status,
+    ("session", "PATCH"): _patch,
+    ("session", "PUT"): _put_upload,
+    ("session", "DELETE"): _cancel,
+    ("blob", "GET"): _get_blob,
+    ("blob", "HEAD"): _get_blob,
+    ("tags", "GET"): _tags,
+}
