@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .._api.calls import Call
 from .._api.model import service_model
 from .._core import messages
 from .._core.errors import ServiceError
@@ -214,8 +215,43 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
             _allow(request, route)
             if request.method not in ("GET", "HEAD") and not grant.push:
                 raise messages.error(messages.NOT_AUTHORIZED)
-            return _HANDLERS[route, request.method](service, request, read, grant, name, ref)
+            answer = _HANDLERS[route, request.method]
+            operation = _LOGGED.get((route, request.method))
+            if operation is None:
+                return answer(service, request, read, grant, name, ref)
+            outcome = "success"
+            try:
+                return answer(service, request, read, grant, name, ref)
+            except ServiceError as error:
+                outcome = error.code
+                raise
+            finally:
+                _log(service, operation, name, ref, outcome)
     raise _Refused(404, messages.error(messages.UNSUPPORTED), {})
+
+
+# The registry's pushes in the call log, as CloudTrail shows them: under the API operation
+# each request amounts to (docs/aws-behaviour.md, "Registry protocol").
+_LOGGED = {
+    ("upload", "POST"): "InitiateLayerUpload",
+    ("session", "PATCH"): "UploadLayerPart",
+    ("session", "PUT"): "CompleteLayerUpload",
+    ("manifest", "PUT"): "PutImage",
+    ("manifest", "DELETE"): "BatchDeleteImage",
+}
+
+
+def _log(service: Service, operation: str, name: str, ref: str, outcome: str) -> None:
+    params: dict[str, object] = {"repositoryName": name.partition("/")[2]}
+    if operation in ("UploadLayerPart", "CompleteLayerUpload"):
+        params["uploadId"] = ref
+    elif operation == "PutImage":
+        params["imageDigest" if DIGEST.fullmatch(ref) else "imageTag"] = ref
+    elif operation == "BatchDeleteImage":
+        key = "imageDigest" if DIGEST.fullmatch(ref) else "imageTag"
+        params["imageIds"] = [{key: ref}]
+    with service.lock:
+        service.calls.append(Call(operation, params, outcome))
 
 
 def _grant(service: Service, request: Request) -> Grant:
