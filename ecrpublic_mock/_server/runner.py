@@ -19,6 +19,7 @@ a JSON error body like every other error of the server.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import ipaddress
 import signal
@@ -49,6 +50,8 @@ KEEP_ALIVE_TIMEOUT = 60
 # How long stopping waits for requests in flight before it cancels them.
 SHUTDOWN_TIMEOUT = 5
 BACKLOG = 2048
+# Requests served at once; more wait for a worker (each holds one while it runs).
+WORKERS = 64
 
 
 class _Protocol(H11Protocol):
@@ -127,6 +130,16 @@ class _Server(uvicorn.Server):
         yield
 
 
+async def _serving(server: _Server, sock: socket.socket) -> None:
+    """Serve with a worker pool of its own: a registry upload or download holds a worker
+    thread for as long as its bytes travel, and asyncio's default pool (cores + 4
+    threads) would make the next requests wait for them. ``asyncio.run`` shuts it down
+    (after cancelling what still runs, which ends a worker waiting for a body)."""
+    pool = concurrent.futures.ThreadPoolExecutor(WORKERS, "ecrpublic_mock")
+    asyncio.get_running_loop().set_default_executor(pool)
+    await server.serve(sockets=[sock])
+
+
 def _config(backend: Backend, request_timeout: float) -> uvicorn.Config:
     class Protocol(_Protocol):
         head_timeout = request_timeout
@@ -171,7 +184,7 @@ def serve(sock: socket.socket, backend: Backend, request_timeout: float) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stop)
     print(f"ecrpublic_mock serving on {url_of(sock)}", flush=True)
-    asyncio.run(server.serve(sockets=[sock]))
+    asyncio.run(_serving(server, sock))
     return 0
 
 
@@ -209,7 +222,7 @@ class BackgroundServer:
         failure: list[BaseException] = []
 
         async def run() -> None:
-            task = asyncio.ensure_future(server.serve(sockets=[sock]))
+            task = asyncio.ensure_future(_serving(server, sock))
             while not (server.started or task.done()):
                 await asyncio.sleep(0.001)
             ready.set()
