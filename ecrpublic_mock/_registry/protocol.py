@@ -243,13 +243,14 @@ _LOGGED = {
 
 def _log(service: Service, operation: str, name: str, ref: str, outcome: str) -> None:
     params: dict[str, object] = {"repositoryName": name.partition("/")[2]}
+    digest, _ = _image_id(ref)
+    image_id = {"imageDigest" if digest else "imageTag": ref}
     if operation in ("UploadLayerPart", "CompleteLayerUpload"):
         params["uploadId"] = ref
     elif operation == "PutImage":
-        params["imageDigest" if DIGEST.fullmatch(ref) else "imageTag"] = ref
+        params.update(image_id)
     elif operation == "BatchDeleteImage":
-        key = "imageDigest" if DIGEST.fullmatch(ref) else "imageTag"
-        params["imageIds"] = [{key: ref}]
+        params["imageIds"] = [image_id]
     with service.lock:
         service.calls.append(Call(operation, params, outcome))
 
@@ -282,6 +283,11 @@ def _repository(service: Service, name: str, grant: Grant) -> Repository:
         owner = registry.account_id if grant.push else registry.alias
         raise messages.repository_not_found(rest, owner)
     return repo
+
+
+def _image_id(ref: str) -> tuple[str | None, str | None]:
+    """A manifest reference as the API's image id: (digest, None) or (None, tag)."""
+    return (ref, None) if DIGEST.fullmatch(ref) else (None, ref)
 
 
 def _digest(value: str | None) -> str:
@@ -437,10 +443,8 @@ def _cancel(
 def _get_manifest(
     service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
 ) -> Response:
-    by_digest = DIGEST.fullmatch(ref) is not None
     with service.lock:
-        repo = _repository(service, name, grant)
-        image = find_image(repo, ref if by_digest else None, None if by_digest else ref)
+        image = find_image(_repository(service, name, grant), *_image_id(ref))
         if image is None:
             raise messages.error(messages.MANIFEST_UNKNOWN)
         text, media_type, digest = image.manifest, image.media_type, image.digest
@@ -496,10 +500,8 @@ def _delete_manifest(
     service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
 ) -> Response:
     """BatchDeleteImage of one image id: by digest the image goes, by tag the tag."""
-    by_digest = DIGEST.fullmatch(ref) is not None
     with service.lock:
-        repo = _repository(service, name, grant)
-        result = remove(repo, ref if by_digest else None, None if by_digest else ref)
+        result = remove(_repository(service, name, grant), *_image_id(ref))
     if result.failure is not None:
         code, reason = result.failure
         status, oci_code = _FAILURES[code]
