@@ -84,6 +84,7 @@ _KINDS = {
 _TAG = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}")
 _CONTENT_RANGE = re.compile(r"(?:bytes[= ])?([0-9]+)-([0-9]+)")
 _RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+_COUNT = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() takes "²" too
 _ROUTES = (
     ("manifest", re.compile(r"/v2/(?P<name>.+)/manifests/(?P<ref>[^/]+)")),
     ("upload", re.compile(r"/v2/(?P<name>.+)/blobs/uploads/(?P<ref>[^/]*)")),
@@ -129,6 +130,7 @@ class _Refused(Exception):
     def __init__(self, status: int, error: ServiceError, headers: dict[str, str]) -> None:
         super().__init__(error.message)
         self.status, self.error, self.headers = status, error, headers
+        self.code = error.code
 
 
 def handle(service: Service, request: Request, read: Read) -> Response:
@@ -151,7 +153,12 @@ def _code(error: ServiceError) -> str:
 def _error(request: Request, status: int, error: ServiceError, headers: dict[str, str]) -> Response:
     if status == 401:
         headers = {**headers, "WWW-Authenticate": challenge(request.base)}
-    body = json.dumps({"errors": [{"code": _code(error), "message": error.message}]})
+    return error_answer(status, _code(error), error.message, headers)
+
+
+def error_answer(status: int, code: str, message: str, headers: dict[str, str]) -> Response:
+    """The distribution-spec's error answer: ``{"errors": [{"code", "message"}]}``."""
+    body = json.dumps({"errors": [{"code": code, "message": message}]})
     return Response(status, {**_API_VERSION, "Content-Type": _JSON, **headers}, body.encode())
 
 
@@ -222,8 +229,8 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
             outcome = "success"
             try:
                 return answer(service, request, read, grant, name, ref)
-            except ServiceError as error:
-                outcome = error.code
+            except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
+                outcome = getattr(error, "code", type(error).__name__)
                 raise
             finally:
                 _log(service, operation, name, ref, outcome)
@@ -517,7 +524,7 @@ def _tags(
 ) -> Response:
     """The tags in lexical order, ``n`` at a time after ``last`` (distribution-spec)."""
     count = request.query.get("n")
-    if count is not None and not count.isdigit():
+    if count is not None and not _COUNT.fullmatch(count):
         raise messages.error(messages.PAGINATION_NUMBER_INVALID, n=count)
     with service.lock:
         tags = sorted(_repository(service, name, grant).image_tags.keys())

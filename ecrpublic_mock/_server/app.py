@@ -154,16 +154,13 @@ class MockApp:
             )
         except _Disconnected:
             return
-        except _Refused as refusal:
-            data = error_body(refusal.code, refusal.message)
-            headers = {"Content-Type": "application/json", "Connection": "close"}
-            await _respond(send, refusal.status, headers, data, len(data))
-            return
+        except _Refused as refusal:  # the body stalled: answered as the protocol answers
+            response = protocol.error_answer(
+                refusal.status, refusal.code, refusal.message, {"Connection": "close"}
+            )
         except Exception as bug:  # a bug in the mock, shown with its cause
             traceback.print_exc(file=sys.stderr)
-            data = error_body("InternalFailure", repr(bug))
-            await _respond(send, 500, {"Content-Type": "application/json"}, data, len(data))
-            return
+            response = protocol.error_answer(500, "InternalFailure", repr(bug), {})
         length = len(response.body) if response.length is None else response.length
         await _respond(send, response.status, response.headers, response.body, length, more=True)
         for chunk in response.stream or ():
@@ -251,16 +248,10 @@ async def _respond(
     *,
     more: bool = False,
 ) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                *((name.lower().encode(), value.encode()) for name, value in headers.items()),
-                (b"content-length", str(length).encode()),
-            ],
-        }
-    )
+    fields = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    if status != 204:  # a 204 has no body and must not say it has none (RFC 9110, 8.6)
+        fields.append((b"content-length", str(length).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": fields})
     await send({"type": "http.response.body", "body": data, "more_body": more})
 
 
