@@ -571,7 +571,8 @@ def test_an_anonymous_token_pushes_nothing(wire):
     assert wire.status_of(session) == 0
     assert wire.request("GET", f"/v2/{name}/tags/list", token=wire.pull).json()["tags"] == ["v1"]
     assert wire.request("GET", f"/v2/{name}/manifests/{digest}", token=wire.pull).status == 200
-    assert wire.request("GET", session, token=wire.pull).status == 204
+    # An upload is a push: even its status needs a push token.
+    assert wire.request("GET", session, token=wire.pull).status == 403
 
 
 def test_names_that_are_no_repository(wire):
@@ -584,27 +585,24 @@ def test_names_that_are_no_repository(wire):
         f"blobs/uploads/{session}": ("GET", "PATCH", "PUT", "DELETE"),
         "tags/list": ("GET",),
     }
-    pull_cases = [
+    # A missing repository of this registry: a pull names the registry by its alias, a
+    # push (an upload's status included) by its account, whatever the token.
+    owner = object()
+    cases = [
         ("other/app", "app", "other"),  # another registry's alias
         ("app", "app", alias),  # no alias
         (alias, alias, alias),  # no repository
-        (f"{alias}/nope", "nope", alias),  # a pull names the registry by its alias
-        (f"{alias}/app/x", "app/x", alias),
+        (f"{alias}/nope", "nope", owner),
+        (f"{alias}/app/x", "app/x", owner),
     ]
-    # A push token names the registry by its account when the alias is its own.
-    push_cases = [
-        ("other/app", "app", "other"),
-        ("app", "app", alias),
-        (alias, alias, alias),
-        (f"{alias}/nope", "nope", ACCOUNT),
-        (f"{alias}/app/x", "app/x", ACCOUNT),
-    ]
-    for token, cases in ((wire.pull, pull_cases), (wire.push, push_cases)):
-        for name, repo, registry in cases:
+    for token in (wire.pull, wire.push):
+        for name, repo, named in cases:
             for ref, methods in refs.items():
                 for method in methods:
-                    if token is wire.pull and method not in ("GET", "HEAD"):
+                    pushing = method not in ("GET", "HEAD") or "uploads" in ref
+                    if token is wire.pull and pushing:  # refused before any look-up
                         continue
+                    registry = (ACCOUNT if pushing else alias) if named is owner else named
                     body = b"{}" if method in ("PUT", "PATCH") else None
                     query = (
                         f"?digest={sha256(b'{}')}" if method == "PUT" and "uploads" in ref else ""

@@ -7,6 +7,7 @@ is the shortcut a test takes, not a different set of rules.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,12 @@ _LAYER_TYPES = {
 
 def _sha256(data: bytes) -> str:
     return f"sha256:{hashlib.sha256(data).hexdigest()}"
+
+
+def _diff_id(layer: bytes) -> str:
+    """A layer's id in an image config: the digest of its uncompressed tar, which docker
+    and podman check on pull (a gzip layer is hashed decompressed)."""
+    return _sha256(gzip.decompress(layer) if layer[:2] == b"\x1f\x8b" else layer)
 
 
 def _as_client_error(operation: str, work: Callable[[], str]) -> str:
@@ -115,7 +122,7 @@ def push_image(
             {
                 "architecture": architecture,
                 "os": os_name,
-                "rootfs": {"type": "layers", "diff_ids": [_sha256(layer) for layer in blobs]},
+                "rootfs": {"type": "layers", "diff_ids": [_diff_id(layer) for layer in blobs]},
             }
         ).encode()
     config_blob = config

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from .._api.service import Service
-    from .._core.state import Repository
+    from .._core.state import Repository, Upload
 
     Read = Callable[[], bytes]
 
@@ -220,15 +220,16 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
             if route == "upload" and ref:
                 route = "session"
             _allow(request, route)
-            if request.method not in ("GET", "HEAD") and not grant.push:
+            # Every upload route is a push, its status included.
+            if (route == "session" or request.method not in ("GET", "HEAD")) and not grant.push:
                 raise messages.error(messages.NOT_AUTHORIZED)
             answer = _HANDLERS[route, request.method]
             operation = _LOGGED.get((route, request.method))
             if operation is None:
-                return answer(service, request, read, grant, name, ref)
+                return answer(service, request, read, name, ref)
             outcome = "success"
             try:
-                return answer(service, request, read, grant, name, ref)
+                return answer(service, request, read, name, ref)
             except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
                 outcome = getattr(error, "code", type(error).__name__)
                 raise
@@ -277,17 +278,17 @@ def _ok(status: int, headers: dict[str, str], body: bytes = b"") -> Response:
     return Response(status, {**_API_VERSION, **headers}, body)
 
 
-def _repository(service: Service, name: str, grant: Grant) -> Repository:
+def _repository(service: Service, name: str, *, pushing: bool) -> Repository:
     """The repository ``<alias>/<name>`` names; caller holds the lock. The error names the
-    registry by its alias to anonymous callers (as pulls from public.ecr.aws print it) and
-    by its account to a registry's own pushers."""
+    registry by its alias to a pull (as pulls from public.ecr.aws print it) and by its
+    account to a push."""
     registry = service.registry
     alias, _, rest = name.partition("/")
     if alias != registry.alias or not rest:
         raise messages.repository_not_found(rest or name, alias if rest else registry.alias)
     repo = registry.repositories.get(rest)
     if repo is None:
-        owner = registry.account_id if grant.push else registry.alias
+        owner = registry.account_id if pushing else registry.alias
         raise messages.repository_not_found(rest, owner)
     return repo
 
@@ -306,12 +307,10 @@ def _digest(value: str | None) -> str:
 # -- blobs ------------------------------------------------------------------------------
 
 
-def _get_blob(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _get_blob(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     digest = _digest(ref)
     with service.lock:
-        layer = _repository(service, name, grant).layers.get(digest)
+        layer = _repository(service, name, pushing=False).layers.get(digest)
         if layer is None:
             raise messages.error(messages.BLOB_UNKNOWN)
         blob = layer.blob
@@ -340,16 +339,14 @@ def _get_blob(
     return Response(status, {**_API_VERSION, **headers}, stream=stream, length=stop - start)
 
 
-def _start_upload(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _start_upload(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     """A session (a mount request gets one too), or a whole blob with ``?digest=``."""
     expected = _digest(request.query["digest"]) if "digest" in request.query else None
     with service.lock:
-        upload = start_upload(service.registry, _repository(service, name, grant))
+        upload = start_upload(service.registry, _repository(service, name, pushing=True))
     if expected is not None:
-        _receive(service, upload.upload_id, read, name, grant)
-        return _finish(service, request, name, grant, upload.upload_id, expected)
+        _receive(service, upload.upload_id, read, name)
+        return _finish(service, request, name, upload.upload_id, expected)
     return _session(request, name, upload.upload_id, 0, 202)
 
 
@@ -364,23 +361,28 @@ def _session(request: Request, name: str, upload_id: str, received: int, status:
     )
 
 
-def _receive(service: Service, upload_id: str, read: Read, name: str, grant: Grant) -> int:
+def _upload(service: Service, name: str, upload_id: str) -> Upload:
+    """An open upload of the repository ``name`` names; caller holds the lock."""
+    return find_upload(service.registry, _repository(service, name, pushing=True), upload_id)
+
+
+def _receive(service: Service, upload_id: str, read: Read, name: str) -> int:
     """Append the request's body to the upload as it arrives; the bytes received so far."""
     while True:
         chunk = read()
         with service.lock:
-            upload = find_upload(service.registry, _repository(service, name, grant), upload_id)
+            upload = _upload(service, name, upload_id)
             if not chunk:
                 return upload.received
             append(service.registry, upload, chunk)
 
 
 def _finish(
-    service: Service, request: Request, name: str, grant: Grant, upload_id: str, expected: str
+    service: Service, request: Request, name: str, upload_id: str, expected: str
 ) -> Response:
     with service.lock:
         registry = service.registry
-        repo = _repository(service, name, grant)
+        repo = _repository(service, name, pushing=True)
         upload = find_upload(registry, repo, upload_id)
         digest = end_upload(registry, upload)  # over, whether it completes or fails
         if digest != expected:
@@ -394,24 +396,18 @@ def _finish(
     return _ok(201, headers)
 
 
-def _upload_status(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _upload_status(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     with service.lock:
-        received = find_upload(service.registry, _repository(service, name, grant), ref).received
+        received = _upload(service, name, ref).received
     return _session(request, name, ref, received, 204)
 
 
-def _patch(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _patch(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     """A chunk, in order: ``Content-Range`` (optional) must start where the upload is."""
     content_range = request.headers.get("content-range")
     if content_range is not None:
         with service.lock:
-            received = find_upload(
-                service.registry, _repository(service, name, grant), ref
-            ).received
+            received = _upload(service, name, ref).received
         match = _CONTENT_RANGE.fullmatch(content_range.strip())
         length = request.headers.get("content-length")
         if (
@@ -423,35 +419,29 @@ def _patch(
             raise messages.error(
                 messages.CONTENT_RANGE_INVALID, range=content_range, received=received
             )
-    received = _receive(service, ref, read, name, grant)
+    received = _receive(service, ref, read, name)
     return _session(request, name, ref, received, 202)
 
 
-def _put_upload(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _put_upload(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     expected = _digest(request.query.get("digest"))
-    _receive(service, ref, read, name, grant)
-    return _finish(service, request, name, grant, ref, expected)
+    _receive(service, ref, read, name)
+    return _finish(service, request, name, ref, expected)
 
 
-def _cancel(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _cancel(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     with service.lock:
         registry = service.registry
-        end_upload(registry, find_upload(registry, _repository(service, name, grant), ref))
+        end_upload(registry, _upload(service, name, ref))
     return _ok(204, {})
 
 
 # -- manifests --------------------------------------------------------------------------
 
 
-def _get_manifest(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _get_manifest(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     with service.lock:
-        image = find_image(_repository(service, name, grant), *_image_id(ref))
+        image = find_image(_repository(service, name, pushing=False), *_image_id(ref))
         if image is None:
             raise messages.error(messages.MANIFEST_UNKNOWN)
         text, media_type, digest = image.manifest, image.media_type, image.digest
@@ -475,9 +465,7 @@ def manifest_limit() -> int:
     return limit
 
 
-def _put_manifest(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _put_manifest(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     """PutImage by tag or by digest; the type is the manifest's, or its Content-Type's."""
     if not DIGEST.fullmatch(ref) and not _TAG.fullmatch(ref):
         raise messages.error(messages.TAG_MALFORMED, tag=ref)
@@ -494,7 +482,7 @@ def _put_manifest(
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     known = IMAGE_TYPES | LIST_TYPES | V1_TYPES
     with service.lock:
-        repo = _repository(service, name, grant)
+        repo = _repository(service, name, pushing=True)
         image = push_manifest(
             service.registry, repo, text, ref, content_type if content_type in known else None
         )
@@ -504,11 +492,11 @@ def _put_manifest(
 
 
 def _delete_manifest(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
+    service: Service, request: Request, read: Read, name: str, ref: str
 ) -> Response:
     """BatchDeleteImage of one image id: by digest the image goes, by tag the tag."""
     with service.lock:
-        result = remove(_repository(service, name, grant), *_image_id(ref))
+        result = remove(_repository(service, name, pushing=True), *_image_id(ref))
     if result.failure is not None:
         code, reason = result.failure
         status, oci_code = _FAILURES[code]
@@ -519,15 +507,13 @@ def _delete_manifest(
 # -- tags -------------------------------------------------------------------------------
 
 
-def _tags(
-    service: Service, request: Request, read: Read, grant: Grant, name: str, ref: str
-) -> Response:
+def _tags(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     """The tags in lexical order, ``n`` at a time after ``last`` (distribution-spec)."""
     count = request.query.get("n")
     if count is not None and not _COUNT.fullmatch(count):
         raise messages.error(messages.PAGINATION_NUMBER_INVALID, n=count)
     with service.lock:
-        tags = sorted(_repository(service, name, grant).image_tags.keys())
+        tags = sorted(_repository(service, name, pushing=False).image_tags.keys())
     start = bisect.bisect_right(tags, request.query["last"]) if "last" in request.query else 0
     stop = len(tags) if count is None else min(start + int(count), len(tags))
     page = tags[start:stop]
