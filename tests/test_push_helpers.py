@@ -314,3 +314,18 @@ def test_helper_errors_are_the_clients_modeled_exceptions():
         assert excinfo.value.operation_name == "PutImage"
         with pytest.raises(c.exceptions.RepositoryNotFoundException):
             handle.push_image("missing", layers=[b"x"])
+
+
+@pytest.mark.parametrize("compressed", [True, False], ids=["gzip", "plain"])
+def test_push_image_config_names_the_uncompressed_layers(ecr, client, compressed):
+    """The generated config's ``rootfs.diff_ids`` are the digests of the uncompressed
+    layers, which docker and podman check on pull (a gzip layer is hashed decompressed)."""
+    import gzip
+    import hashlib
+
+    tar = b"a tar's bytes" * 100
+    layer = gzip.compress(tar) if compressed else tar
+    digest = ecr.push_image(REPO, tag="v1", layers=[layer])
+    manifest = json.loads(ecr._service.registry.repositories[REPO].images[digest].manifest)
+    config = ecr._service.registry.blobs[manifest["config"]["digest"]].read()
+    assert json.loads(config)["rootfs"]["diff_ids"] == [f"sha256:{hashlib.sha256(tar).hexdigest()}"]
