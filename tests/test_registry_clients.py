@@ -235,6 +235,33 @@ def test_skopeo_copies_a_multi_platform_index_with_all(target, skopeo, tmp_path)
     assert ok(skopeo.inspect_raw(f"{uri}@{arm.digest}")).encode() == arm.manifest.data
 
 
+def test_skopeo_pushing_an_index_without_its_images_is_refused(target, skopeo, tmp_path):
+    """``--multi-arch index-only`` sends the index alone: like PutImage, the registry
+    refuses a list whose images are not in the repository, and stores nothing."""
+    repo = "skopeo-index-only"
+    uri = target.create(repo)
+    built = index(repo)
+    layout = write_layout(tmp_path / "up", "multi", built)
+    done = skopeo(
+        "copy",
+        "--multi-arch",
+        "index-only",
+        "--retry-times",
+        "0",
+        "--dest-tls-verify=false",
+        "--dest-creds",
+        creds(target.login()),
+        f"oci:{layout}:multi",
+        f"docker://{uri}:multi",
+    )
+    missing = ", ".join(each.digest for each in built.images)
+    assert (
+        f"manifest blob unknown: Images with digests '[{missing}]' required for pushing image "
+        f"into repository with name '{repo}' in the registry with id '{ACCOUNT}' do not exist"
+    ) in failed(done)
+    assert images_of(target, repo) == {}
+
+
 def test_docker_pulls_one_platform_of_an_index(target, skopeo, docker, tmp_path):
     """docker resolves a tag naming an OCI index to the platform it asks for, then pulls
     that image by digest."""
