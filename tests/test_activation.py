@@ -682,6 +682,12 @@ BAD_OPTIONS = [
         for quota in QUOTAS
         for bad in ("10", 1.5, True, None)
     ),
+    *(
+        pytest.param(
+            {"public_uris": bad}, TypeError, "public_uris must be a bool", id=f"public_uris={bad!r}"
+        )
+        for bad in (1, "yes", None)
+    ),
 ]
 
 

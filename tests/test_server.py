@@ -297,6 +297,20 @@ def test_serve_options_reach_the_settings(monkeypatch):
 
 
 @pytest.mark.parametrize(
+    ("flags", "public"), [([], None), (["--public-uris"], True), (["--no-public-uris"], False)]
+)
+def test_serve_public_uris_flag(monkeypatch, flags, public):
+    """A bool option is a --flag/--no-flag pair; neither keeps the default."""
+    seen = []
+    monkeypatch.setattr(runner, "serve", lambda *args: seen.append(args) or 0)
+    assert main(["serve", "--port", "0", *flags]) == 0
+    ((sock, backend, _),) = seen
+    sock.close()
+    expected = Settings() if public is None else Settings(public_uris=public)
+    assert backend.service.registry.settings == expected
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--account-id", "123"], "account_id must be 12 digits, got '123'"),
