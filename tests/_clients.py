@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from _manifests import upload
 from botocore.config import Config
 
 if TYPE_CHECKING:
@@ -268,24 +269,6 @@ def credentials(client: Any) -> tuple[str, str]:
     token = client.get_authorization_token()["authorizationData"]["authorizationToken"]
     user, _, password = base64.b64decode(token).decode().partition(":")
     return user, password
-
-
-def upload(client: Any, repo: str, data: bytes) -> str:
-    """Upload ``data`` as one blob through the three-call layer-upload API; its digest."""
-    upload_id = client.initiate_layer_upload(repositoryName=repo)["uploadId"]
-    client.upload_layer_part(
-        repositoryName=repo,
-        uploadId=upload_id,
-        partFirstByte=0,
-        partLastByte=len(data) - 1,
-        layerPartBlob=data,
-    )
-    digest = sha256(data)
-    done = client.complete_layer_upload(
-        repositoryName=repo, uploadId=upload_id, layerDigests=[digest]
-    )
-    assert done["layerDigest"] == digest
-    return digest
 
 
 def put_through_api(client: Any, repo: str, built: Image, tag: str) -> str:
