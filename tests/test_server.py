@@ -23,6 +23,7 @@ import threading
 
 import boto3
 import pytest
+from _clients import Docker, dockerd  # noqa: F401 - dockerd: the session's private dockerd
 from _manifests import DOCKER_MANIFEST, build_image, put
 from botocore.config import Config
 
@@ -428,6 +429,30 @@ def quick():
     backend = Backend.fresh(Settings(), 1000)
     with runner.BackgroundServer(backend, request_timeout=0.5) as srv:
         yield srv
+
+
+def test_docker_login_with_the_cli_s_login_password(served, dockerd, tmp_path):  # noqa: F811
+    """docker logs in to the served mock with the AWS CLI's password, as a shell runs it:
+    ``docker login -u AWS -p "$(aws ecr-public get-login-password ...)" HOST``."""
+    _, url = served
+    aws(url, "describe-registries")  # skips where the AWS CLI is not installed
+    docker = Docker(tmp_path, dockerd)
+    env = {
+        **docker.env,
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "y",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    login = (
+        f'docker -H {dockerd.host} login -u AWS -p "$(aws ecr-public get-login-password '
+        f'--region us-east-1 --endpoint-url {url})" {url.removeprefix("http://")}'
+    )
+    done = subprocess.run(
+        ["sh", "-c", login], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Login Succeeded" in done.stdout
 
 
 def raw(srv, timeout=10):
