@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import re
 import sys
+import urllib.request
 from pathlib import Path
 
 import _clients
@@ -260,6 +261,32 @@ def test_skopeo_pushing_an_index_without_its_images_is_refused(target, skopeo, t
         f"into repository with name '{repo}' in the registry with id '{ACCOUNT}' do not exist"
     ) in failed(done)
     assert images_of(target, repo) == {}
+
+
+def test_a_fault_injected_for_put_image_fails_a_skopeo_push(target, skopeo, tmp_path):
+    """A fault injected through the control plane (``inject_fault`` in-process) fails the
+    manifest push as a test would have the registry fail; the next push lands."""
+    repo = "skopeo-fault"
+    uri = target.create(repo)
+    built = image(repo, layers=1)
+    layout = write_layout(tmp_path / "up", "v1", built)
+    fault = {
+        "code": "TOOMANYREQUESTS",
+        "operation": "PutImage",
+        "message": "try again later",
+        "status": 429,
+    }
+    request = urllib.request.Request(
+        f"{target.url}/_ecrpublic_mock/faults", json.dumps(fault).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 201
+    assert "toomanyrequests: try again later" in failed(
+        skopeo.push(layout, "v1", f"{uri}:v1", target.login())
+    )
+    assert images_of(target, repo) == {}
+    ok(skopeo.push(layout, "v1", f"{uri}:v1", target.login()))
+    assert list(images_of(target, repo)) == [built.digest]
 
 
 def test_docker_pulls_one_platform_of_an_index(target, skopeo, docker, tmp_path):

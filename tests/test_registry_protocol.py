@@ -1459,6 +1459,41 @@ def test_pushes_are_in_the_call_log_and_pulls_are_not(wire, ecr):
     ]
 
 
+# -- injected faults ----------------------------------------------------------------------
+
+
+def test_a_fault_injected_for_put_image_fails_a_manifest_push_once(wire, ecr):
+    """``inject_fault`` reaches the registry's pushes by the API operation each amounts
+    to: the push fails with the fault's code, message and status, changes nothing, is
+    logged, and the next push succeeds."""
+    text = wire.image()
+    ecr.inject_fault("ServerException", operation="PutImage")
+    assert_error(wire.put("v1", text), 500, "ServerException", "Internal Server Error")
+    assert wire.request("GET", f"/v2/{wire.name()}/manifests/v1").status == 404
+    assert (ecr.calls[-1].operation, ecr.calls[-1].outcome) == ("PutImage", "ServerException")
+    assert wire.put("v1", text).status == 201
+
+
+@pytest.mark.parametrize(
+    ("operation", "method", "path"),
+    [
+        ("InitiateLayerUpload", "POST", "/v2/{name}/blobs/uploads/"),
+        ("UploadLayerPart", "PATCH", "{session}"),
+        ("CompleteLayerUpload", "PUT", "{session}?digest={digest}"),
+        ("BatchDeleteImage", "DELETE", "/v2/{name}/manifests/v1"),
+    ],
+)
+def test_a_fault_takes_the_status_and_code_a_test_gives(wire, ecr, operation, method, path):
+    """The distribution-spec's 429 ``TOOMANYREQUESTS``, say, is one fault away."""
+    wire.push_image("v1")
+    path = path.format(name=wire.name(), session=wire.session(), digest=sha256(b"x"))
+    ecr.inject_fault("TOOMANYREQUESTS", operation=operation, message="slow down", status=429)
+    # A pull is no operation of the API: no fault applies to it.
+    assert wire.request("GET", f"/v2/{wire.name()}/manifests/v1").status == 200
+    assert_error(wire.request(method, path, b"x"), 429, "TOOMANYREQUESTS", "slow down")
+    assert ecr._service.faults == []  # used up
+
+
 # -- URIs while served ---------------------------------------------------------------------
 
 

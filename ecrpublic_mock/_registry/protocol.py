@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .._api.calls import Call
+from .._api.faults import take_fault
 from .._api.model import service_model
 from .._core import messages
 from .._core.errors import ServiceError
@@ -140,8 +141,8 @@ def handle(service: Service, request: Request, read: Read) -> Response:
             _allow(request, "token")
             return _token(service, request)
         return _v2(service, request, read)
-    except ServiceError as error:
-        return _error(request, _STATUS.get(_code(error), 400), error, {})
+    except ServiceError as error:  # an injected fault keeps its own status
+        return _error(request, _STATUS.get(_code(error), error.status), error, {})
     except _Refused as refusal:
         return _error(request, refusal.status, refusal.error, refusal.headers)
 
@@ -229,6 +230,8 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
                 return answer(service, request, read, name, ref)
             outcome = "success"
             try:
+                with service.lock:  # a fault injected for the operation fails it first
+                    take_fault(service.faults, operation)
                 return answer(service, request, read, name, ref)
             except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
                 outcome = getattr(error, "code", type(error).__name__)
