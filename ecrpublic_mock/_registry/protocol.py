@@ -19,7 +19,7 @@ import json
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from .._api.calls import Call
@@ -228,17 +228,26 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
             operation = _LOGGED.get((route, request.method))
             if operation is None:
                 return answer(service, request, read, name, ref)
-            outcome = "success"
-            try:
-                with service.lock:  # a fault injected for the operation fails it first
-                    take_fault(service.faults, operation)
-                return answer(service, request, read, name, ref)
-            except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
-                outcome = getattr(error, "code", type(error).__name__)
-                raise
-            finally:
-                _log(service, operation, name, ref, outcome)
+            run = partial(answer, service, request, read, name, ref)
+            return _as_operation(service, operation, name, ref, run)
     raise _Refused(404, messages.error(messages.UNSUPPORTED), {})
+
+
+def _as_operation(
+    service: Service, operation: str, name: str, ref: str, run: Callable[[], Response]
+) -> Response:
+    """Run a push as the API operation it amounts to: its injected faults first, then the
+    request, logged with its outcome."""
+    outcome = "success"
+    try:
+        with service.lock:
+            take_fault(service.faults, operation)
+        return run()
+    except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
+        outcome = getattr(error, "code", type(error).__name__)
+        raise
+    finally:
+        _log(service, operation, name, ref, outcome)
 
 
 # The registry's pushes in the call log, as CloudTrail shows them: under the API operation
