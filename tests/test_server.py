@@ -644,6 +644,30 @@ def test_a_tls_client_hello_gets_a_plain_http_400(server):
     still_serves(server)
 
 
+def test_a_tls_probe_leaves_the_serve_console_quiet(served):
+    """Registry clients probe for https on every command; the 400 they get is by design,
+    so ``serve`` prints nothing about it (uvicorn would warn each time)."""
+    process, url = served
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    hello, _, _ = client_hello()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(hello)
+        assert sock.recv(64).startswith(b"HTTP/1.1 400 Bad Request")
+    stop(process, signal.SIGTERM)  # and its stderr is empty
+
+
+def test_other_uvicorn_warnings_still_reach_the_serve_console(served):
+    """Only the expected refusal is silenced: uvicorn's other warnings are still shown."""
+    process, url = served
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n")
+        assert sock.recv(64).startswith(b"HTTP/1.1 401 ")
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(10) == 0
+    assert "Unsupported upgrade request." in process.stderr.read()
+
+
 def assert_timed_out(sock):
     """A stalled request is answered 408 RequestTimeout, and the connection closed."""
     status, headers, body, _ = read_response(sock)

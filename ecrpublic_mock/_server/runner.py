@@ -22,6 +22,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import ipaddress
+import logging
 import signal
 import socket
 import threading
@@ -54,6 +55,20 @@ BACKLOG = 2048
 WORKERS = 64
 
 
+class _ExpectedRefusals(logging.Filter):
+    """Drops uvicorn's warning for malformed framing: the 400 it comes with is this
+    server's answer by design (a TLS hello from a registry client probing for https gets
+    it on every command), not news for the console."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "Invalid HTTP request received."
+
+
+# uvicorn's logger for its protocol's messages, as a child of its own ("uvicorn.error").
+_LOGGER = logging.getLogger("uvicorn.error.ecrpublic_mock")
+_LOGGER.addFilter(_ExpectedRefusals())
+
+
 class _Protocol(H11Protocol):
     """uvicorn's h11 protocol with a deadline for the request head (module docstring)."""
 
@@ -62,6 +77,7 @@ class _Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.logger = _LOGGER
         # Each answer goes out at once, not held back by Nagle's algorithm until the client
         # acknowledges the previous segment (which a client may delay by 40 ms). asyncio
         # sets this only on sockets whose protocol number says TCP, and a socket made by
