@@ -94,7 +94,7 @@ def snapshot(service):
     registry = service.registry
     return (
         [
-            (r.name, sorted(r.image_tags.keys()), len(r.images), sorted(r.layers))
+            (r.name, list(r.image_tags.sorted_keys()), len(r.images), sorted(r.layers))
             for r in (registry.repositories.get(n) for n in ("app", "other"))
             if r is not None
         ],

@@ -1335,6 +1335,9 @@ def test_tags_list(wire):
         answer = wire.request("GET", f"{path}?n={encoded}")
         message = f"invalid number of results requested: '{bad}'"
         assert_error(answer, 400, "PAGINATION_NUMBER_INVALID", message)
+    # A listing follows every change, a removal as much as an addition.
+    assert wire.request("DELETE", f"/v2/{name}/manifests/c10").status == 202
+    assert wire.request("GET", path).json()["tags"] == ["A", "_x", "a", "b", "c2"]
 
 
 def test_tags_list_with_a_superscript_digit_is_a_bad_number(wire):

@@ -18,7 +18,7 @@ class OrderedIndex(Generic[V]):
     """``identity`` tells this index from any other (a repository deleted and created
     again gets a new one), so a position can be named together with its index."""
 
-    __slots__ = ("_dead", "_entries", "_identity", "_keys", "_next", "_seqs")
+    __slots__ = ("_dead", "_entries", "_identity", "_keys", "_next", "_seqs", "_sorted")
 
     def __init__(self) -> None:
         self._identity: str | None = None
@@ -27,6 +27,7 @@ class OrderedIndex(Generic[V]):
         self._keys: list[str | None] = []  # None marks a removed entry until compaction
         self._dead = 0
         self._next = 0
+        self._sorted: list[str] | None = None  # the keys sorted, until the next change
 
     @property
     def identity(self) -> str:
@@ -49,9 +50,12 @@ class OrderedIndex(Generic[V]):
     def __getitem__(self, key: str) -> V:
         return self._entries[key][1]
 
-    def keys(self) -> list[str]:
-        """Every key, in no order to rely on (callers sort them)."""
-        return list(self._entries)
+    def sorted_keys(self) -> list[str]:
+        """Every key in lexical order (not to be changed by the caller): sorted once after
+        each change, so paging through an unchanged index costs each page its own size."""
+        if self._sorted is None:
+            self._sorted = sorted(self._entries)
+        return self._sorted
 
     def get(self, key: str) -> V | None:
         entry = self._entries.get(key)
@@ -61,12 +65,14 @@ class OrderedIndex(Generic[V]):
         """Append ``key`` (which must be absent) at the end of the order."""
         seq = self._next
         self._next += 1
+        self._sorted = None
         self._entries[key] = (seq, value)
         self._seqs.append(seq)
         self._keys.append(key)
 
     def remove(self, key: str) -> V:
         seq, value = self._entries.pop(key)
+        self._sorted = None
         self._keys[bisect_right(self._seqs, seq) - 1] = None
         self._dead += 1
         if self._dead > 64 and self._dead * 2 > len(self._keys):

@@ -525,12 +525,12 @@ def _tags(service: Service, request: Request, read: Read, name: str, ref: str) -
     if count is not None and not _COUNT.fullmatch(count):
         raise messages.error(messages.PAGINATION_NUMBER_INVALID, n=count)
     with service.lock:
-        tags = sorted(_repository(service, name, pushing=False).image_tags.keys())
-    start = bisect.bisect_right(tags, request.query["last"]) if "last" in request.query else 0
-    stop = len(tags) if count is None else min(start + int(count), len(tags))
-    page = tags[start:stop]
+        tags = _repository(service, name, pushing=False).image_tags.sorted_keys()
+        start = bisect.bisect_right(tags, request.query["last"]) if "last" in request.query else 0
+        stop = len(tags) if count is None else min(start + int(count), len(tags))
+        page, more = tags[start:stop], stop < len(tags)
     headers = {"Content-Type": _JSON}
-    if stop < len(tags) and page:
+    if more and page:
         query = urllib.parse.urlencode({"n": count, "last": page[-1]})
         headers["Link"] = f'</v2/{name}/tags/list?{query}>; rel="next"'
     return _ok(200, headers, json.dumps({"name": name, "tags": page}).encode())
