@@ -429,7 +429,8 @@ def test_a_signed_position_beyond_anything_issued_is_refused(ecr, client, listed
     all the same."""
     from ecrpublic_mock._api.paging import _encode
 
-    key, registry = ecr._service.token_key, ecr._service.registry
+    registry = ecr._service.registry
+    key = registry.key
     repo = registry.repositories["app"]
     for kind, index in (
         ("repositories", registry.repositories),

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 class Service:
     """A registry served through the API: with the listing DescribeRegistries pages
-    through (one registry, the caller's own), the key that signs its pagination tokens,
-    the faults a test injected, and the log of the calls it served."""
+    through (one registry, the caller's own), the faults a test injected, and the log of
+    the calls it served. Its pagination tokens are signed with the registry's key."""
 
     def __init__(self, settings: Settings) -> None:
         self.registry = Registry(settings)
@@ -29,12 +29,6 @@ class Service:
         account = self.registry.account_id
         self.registries: OrderedIndex[str] = OrderedIndex()
         self.registries.add(account, account)
-
-    @property
-    def token_key(self) -> bytes:
-        """Signs this service's pagination tokens: the registry's key, so a token from
-        another registry (another activation) never verifies here."""
-        return self.registry.key
 
     def reset(self) -> None:
         """Fresh, empty state in this same object, so whoever holds it (a mock's handle,

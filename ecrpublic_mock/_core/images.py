@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import messages
 from .errors import ServiceError
-from .manifests import DIGEST, Manifest, parse
+from .manifests import DIGEST, Manifest, image_id, parse
 from .state import Image, TagRecord
 
 if TYPE_CHECKING:
@@ -71,25 +71,22 @@ def put_image(
 
 
 def push_manifest(
-    registry: Registry,
-    repo: Repository,
-    manifest_text: str,
-    reference: str,
-    media_type: str | None,
+    registry: Registry, repo: Repository, manifest_text: str, reference: str, media_type: str | None
 ) -> Image:
-    """A manifest pushed through the registry endpoint, by tag or by digest: PutImage with
+    """A manifest pushed through the registry endpoint, by digest or by tag: PutImage with
     its rules, except that pushing what is already there succeeds (clients push again
     without asking), unless it would re-tag in an immutable repository."""
-    by_digest = DIGEST.fullmatch(reference) is not None
-    tag, digest = (None, reference) if by_digest else (reference, None)
+    digest, tag = image_id(reference)
     try:
         return put_image(registry, repo, manifest_text, tag, digest=digest, media_type=media_type)
     except ServiceError as error:
         if error.code != messages.IMAGE_ALREADY_EXISTS.code:
             raise
-    if tag is not None and repo.mutability == "IMMUTABLE":
+    if tag is None:  # already there under the digest it was pushed by
+        return repo.images[reference]
+    if repo.mutability == "IMMUTABLE":
         raise messages.error(messages.IMAGE_TAG_ALREADY_EXISTS, tag=tag, repo=repo)
-    return repo.images[f"sha256:{hashlib.sha256(manifest_text.encode()).hexdigest()}"]
+    return repo.images[repo.image_tags[tag].digest]  # already there under this tag
 
 
 def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Image:

@@ -34,6 +34,12 @@ FOREIGN_LAYER_TYPES = frozenset(
 # The model's LayerDigest pattern: what the service accepts as a digest.
 DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 
+
+def image_id(reference: str) -> tuple[str | None, str | None]:
+    """A registry reference (a digest, or else a tag) as an image id: (digest, tag)."""
+    return (reference, None) if DIGEST.fullmatch(reference) else (None, reference)
+
+
 # The largest size the model's Long (imageSizeInBytes, layerSize) can carry.
 MAX_SIZE = 2**63 - 1
 

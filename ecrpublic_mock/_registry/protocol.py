@@ -28,7 +28,7 @@ from .._api.model import service_model
 from .._core import messages
 from .._core.errors import ServiceError
 from .._core.images import find_image, push_manifest, remove
-from .._core.manifests import DIGEST, IMAGE_TYPES, LIST_TYPES, V1_TYPES
+from .._core.manifests import DIGEST, IMAGE_TYPES, LIST_TYPES, V1_TYPES, image_id
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from .._core.tokens import Grant, anonymous_grant, check_password, check_token, registry_token
 from .._core.uploads import append, end_upload, find_upload, start_upload, store_upload
@@ -68,10 +68,10 @@ _CODES = {
     "ImageTagAlreadyExistsException": "TAG_INVALID",
     "LimitExceededException": "DENIED",
 }
-# A manifest DELETE reports BatchDeleteImage's failures under these codes.
+# A manifest DELETE reports BatchDeleteImage's failures under these codes and statuses.
 _FAILURES = {
-    messages.IMAGE_NOT_FOUND_FAILURE[0]: (404, messages.MANIFEST_UNKNOWN.code),
-    messages.REFERENCED_BY_MANIFEST_LIST: (409, "DENIED"),
+    messages.IMAGE_NOT_FOUND_FAILURE[0]: (messages.MANIFEST_UNKNOWN.code, None),
+    messages.REFERENCED_BY_MANIFEST_LIST: ("DENIED", 409),
 }
 # How a manifest kind is named when a client's Accept header leaves it out.
 _KINDS = {
@@ -92,15 +92,8 @@ _ROUTES = (
     ("blob", re.compile(r"/v2/(?P<name>.+)/blobs/(?P<ref>[^/]+)")),
     ("tags", re.compile(r"/v2/(?P<name>.+)/tags/(?P<ref>list)")),
 )
-_METHODS = {
-    "manifest": ("GET", "HEAD", "PUT", "DELETE"),
-    "session": ("GET", "PATCH", "PUT", "DELETE"),
-    "upload": ("POST",),
-    "blob": ("GET", "HEAD"),
-    "tags": ("GET",),
-    "base": ("GET", "HEAD"),
-    "token": ("GET",),
-}
+# The methods of the two endpoints that are no route of ``_HANDLERS`` (which says the rest).
+_ENDPOINT_METHODS = {"base": ("GET", "HEAD"), "token": ("GET",)}
 
 
 @dataclass
@@ -126,12 +119,14 @@ class Response:
 
 
 class _Refused(Exception):
-    """An answer other than the code's usual status, or with headers of its own."""
+    """An error answered with headers of its own, or with another status than its code's."""
 
-    def __init__(self, status: int, error: ServiceError, headers: dict[str, str]) -> None:
+    def __init__(
+        self, error: ServiceError, headers: dict[str, str], status: int | None = None
+    ) -> None:
         super().__init__(error.message)
-        self.status, self.error, self.headers = status, error, headers
-        self.code = error.code
+        self.error, self.headers, self.code = error, headers, error.code
+        self.status = _STATUS[error.code] if status is None else status
 
 
 def handle(service: Service, request: Request, read: Read) -> Response:
@@ -171,7 +166,7 @@ def challenge(base: str) -> str:
 def _allow(request: Request, route: str) -> None:
     allowed = _METHODS[route]
     if request.method not in allowed:
-        raise _Refused(405, messages.error(messages.UNSUPPORTED), {"Allow": ", ".join(allowed)})
+        raise _Refused(messages.error(messages.UNSUPPORTED), {"Allow": ", ".join(allowed)})
 
 
 # -- the token endpoint ----------------------------------------------------------------
@@ -230,7 +225,7 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
                 return answer(service, request, read, name, ref)
             run = partial(answer, service, request, read, name, ref)
             return _as_operation(service, operation, name, ref, run)
-    raise _Refused(404, messages.error(messages.UNSUPPORTED), {})
+    raise _Refused(messages.error(messages.UNSUPPORTED), {}, status=404)
 
 
 def _as_operation(
@@ -263,14 +258,14 @@ _LOGGED = {
 
 def _log(service: Service, operation: str, name: str, ref: str, outcome: str) -> None:
     params: dict[str, object] = {"repositoryName": name.partition("/")[2]}
-    digest, _ = _image_id(ref)
-    image_id = {"imageDigest" if digest else "imageTag": ref}
+    digest, _ = image_id(ref)
+    named = {"imageDigest" if digest else "imageTag": ref}
     if operation in ("UploadLayerPart", "CompleteLayerUpload"):
         params["uploadId"] = ref
     elif operation == "PutImage":
-        params.update(image_id)
+        params.update(named)
     elif operation == "BatchDeleteImage":
-        params["imageIds"] = [image_id]
+        params["imageIds"] = [named]
     with service.lock:
         service.calls.append(Call(operation, params, outcome))
 
@@ -305,11 +300,6 @@ def _repository(service: Service, name: str, *, pushing: bool) -> Repository:
     return repo
 
 
-def _image_id(ref: str) -> tuple[str | None, str | None]:
-    """A manifest reference as the API's image id: (digest, None) or (None, tag)."""
-    return (ref, None) if DIGEST.fullmatch(ref) else (None, ref)
-
-
 def _digest(value: str | None) -> str:
     if value is None or not DIGEST.fullmatch(value):
         raise messages.error(messages.DIGEST_MALFORMED, digest=value or "")
@@ -333,22 +323,33 @@ def _get_blob(service: Service, request: Request, read: Read, name: str, ref: st
         "ETag": f'"{digest}"',
     }
     start, stop, status = 0, blob.size, 200
-    wanted = _RANGE.fullmatch(request.headers.get("range", "").strip())
-    if wanted is not None and (wanted[1] or wanted[2]):
-        first, last = wanted[1], wanted[2]
-        # bytes=a-b, bytes=a- (to the end), bytes=-n (the last n bytes)
-        start = int(first) if first else max(blob.size - int(last), 0)
-        stop = min(int(last) + 1, blob.size) if first and last else blob.size
-        if start >= blob.size or (first and last and int(last) < start):
-            raise _Refused(
-                416,
-                messages.error(messages.RANGE_NOT_SATISFIABLE, range=wanted[0], size=blob.size),
-                {"Content-Range": f"bytes */{blob.size}"},
-            )
-        status = 206
+    wanted = _byte_range(request.headers.get("range", ""), blob.size)
+    if wanted is not None:
+        (start, stop), status = wanted, 206
         headers["Content-Range"] = f"bytes {start}-{stop - 1}/{blob.size}"
     stream = blob.iter_range(start, stop) if request.method == "GET" else None
     return Response(status, {**_API_VERSION, **headers}, stream=stream, length=stop - start)
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The bytes [start, stop) a single ``Range`` asks for: ``bytes=a-b``, ``bytes=a-``
+    (to the end) or ``bytes=-n`` (the last n). None for no range, or one that is ignored
+    (another unit, several ranges); an unsatisfiable one is refused (416)."""
+    wanted = _RANGE.fullmatch(header.strip())
+    if wanted is None or not (wanted[1] or wanted[2]):
+        return None
+    first = int(wanted[1]) if wanted[1] else None
+    last = int(wanted[2]) if wanted[2] else None
+    if first is None:
+        start, stop = max(size - (last or 0), 0), size
+    else:
+        start, stop = first, size if last is None else min(last + 1, size)
+    if start >= size or (last is not None and first is not None and last < first):
+        raise _Refused(
+            messages.error(messages.RANGE_NOT_SATISFIABLE, range=wanted[0], size=size),
+            {"Content-Range": f"bytes */{size}"},
+        )
+    return start, stop
 
 
 def _start_upload(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
@@ -453,7 +454,7 @@ def _cancel(service: Service, request: Request, read: Read, name: str, ref: str)
 
 def _get_manifest(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     with service.lock:
-        image = find_image(_repository(service, name, pushing=False), *_image_id(ref))
+        image = find_image(_repository(service, name, pushing=False), *image_id(ref))
         if image is None:
             raise messages.error(messages.MANIFEST_UNKNOWN)
         text, media_type, digest = image.manifest, image.media_type, image.digest
@@ -495,9 +496,8 @@ def _put_manifest(service: Service, request: Request, read: Read, name: str, ref
     known = IMAGE_TYPES | LIST_TYPES | V1_TYPES
     with service.lock:
         repo = _repository(service, name, pushing=True)
-        image = push_manifest(
-            service.registry, repo, text, ref, content_type if content_type in known else None
-        )
+        media_type = content_type if content_type in known else None
+        image = push_manifest(service.registry, repo, text, ref, media_type)
         digest = image.digest
     headers = {"Location": f"{request.base}/v2/{name}/manifests/{digest}"}
     return _ok(201, {**headers, "Docker-Content-Digest": digest})
@@ -508,11 +508,11 @@ def _delete_manifest(
 ) -> Response:
     """BatchDeleteImage of one image id: by digest the image goes, by tag the tag."""
     with service.lock:
-        result = remove(_repository(service, name, pushing=True), *_image_id(ref))
+        result = remove(_repository(service, name, pushing=True), *image_id(ref))
     if result.failure is not None:
         code, reason = result.failure
-        status, oci_code = _FAILURES[code]
-        raise _Refused(status, ServiceError(oci_code, reason), {})
+        oci_code, status = _FAILURES[code]
+        raise _Refused(ServiceError(oci_code, reason), {}, status)
     return _ok(202, {})
 
 
@@ -549,4 +549,9 @@ _HANDLERS: dict[tuple[str, str], Callable[..., Response]] = {
     ("blob", "GET"): _get_blob,
     ("blob", "HEAD"): _get_blob,
     ("tags", "GET"): _tags,
+}
+# Each route's methods, in the table's order (a 405's Allow lists them).
+_METHODS = {
+    **_ENDPOINT_METHODS,
+    **{route: tuple(m for r, m in _HANDLERS if r == route) for route, _ in _HANDLERS},
 }

@@ -53,7 +53,7 @@ class Request:
         return find_repository(self.registry, name)
 
     def page(self, index: OrderedIndex[V], kind: str) -> tuple[list[V], Params]:
-        return page(self.service.token_key, index, kind, self.params)
+        return page(self.registry.key, index, kind, self.params)
 
     def exclusive(self, listed: str) -> None:
         """``maxResults``/``nextToken`` cannot be combined with an explicit list."""
