@@ -471,6 +471,10 @@ def creds(login: tuple[str, str]) -> str:
     return f"{login[0]}:{login[1]}"
 
 
+# Every platform of an index, and the digests as they are.
+EVERYTHING = ("--all", "--preserve-digests")
+
+
 class Skopeo(Tool):
     """skopeo, with its own policy, registries.d and temporary directory."""
 
@@ -488,41 +492,36 @@ class Skopeo(Tool):
             self.env["TMPDIR"],
         ]
 
+    def copy(
+        self, side: str, source: str, destination: str, login: tuple[str, str] | None, *options: str
+    ) -> subprocess.CompletedProcess[str]:
+        """``skopeo copy`` with no retries, plain HTTP and ``login`` (None: anonymously) on
+        the registry side, ``side`` ("src" or "dest")."""
+        auth = [f"--{side}-no-creds"] if login is None else [f"--{side}-creds", creds(login)]
+        return self(
+            "copy",
+            "--retry-times",
+            "0",
+            f"--{side}-tls-verify=false",
+            *auth,
+            *options,
+            source,
+            destination,
+        )
+
     def push(
         self, layout: Path, tag: str, reference: str, login: tuple[str, str] | None, *extra: str
     ) -> subprocess.CompletedProcess[str]:
         """Copy ``oci:layout:tag`` to ``docker://reference``, every platform, digests kept;
         anonymously when ``login`` is None."""
-        auth = ["--dest-no-creds"] if login is None else ["--dest-creds", creds(login)]
-        return self(
-            "copy",
-            "--all",
-            "--preserve-digests",
-            "--retry-times",
-            "0",
-            "--dest-tls-verify=false",
-            *auth,
-            *extra,
-            f"oci:{layout}:{tag}",
-            f"docker://{reference}",
-        )
+        source, destination = f"oci:{layout}:{tag}", f"docker://{reference}"
+        return self.copy("dest", source, destination, login, *EVERYTHING, *extra)
 
     def pull(
         self, reference: str, layout: Path, tag: str, login: tuple[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         """Copy ``docker://reference`` (every platform) to ``oci:layout:tag``."""
-        auth = ["--src-no-creds"] if login is None else ["--src-creds", creds(login)]
-        return self(
-            "copy",
-            "--all",
-            "--preserve-digests",
-            "--retry-times",
-            "0",
-            "--src-tls-verify=false",
-            *auth,
-            f"docker://{reference}",
-            f"oci:{layout}:{tag}",
-        )
+        return self.copy("src", f"docker://{reference}", f"oci:{layout}:{tag}", login, *EVERYTHING)
 
     def inspect_raw(
         self, reference: str, login: tuple[str, str] | None = None

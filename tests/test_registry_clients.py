@@ -177,18 +177,24 @@ def test_the_repository_uri_names_the_served_registry(target):
     assert uri == f"{target.host}/{alias_of(target)}/uri-check"
 
 
+def round_trip(target, skopeo, tmp_path, repo, tag, built):
+    """Push ``built`` to a new repository with a login, pull it back anonymously (ECR
+    Public serves pulls to anyone): the layout comes back with the same top manifest and
+    every blob byte for byte. The repository's URI."""
+    uri = target.create(repo)
+    ok(skopeo.push(write_layout(tmp_path / "up", tag, built), tag, f"{uri}:{tag}", target.login()))
+    ok(skopeo.pull(f"{uri}:{tag}", tmp_path / "down", tag))
+    entries, blobs = read_layout(tmp_path / "down")
+    kind = OCI_INDEX if isinstance(built, _clients.Index) else OCI_MANIFEST
+    assert [(e["mediaType"], e["digest"]) for e in entries] == [(kind, built.digest)]
+    assert blobs == built.blobs
+    return uri
+
+
 def test_skopeo_copies_a_multi_layer_image_up_and_back(target, skopeo, tmp_path):
     repo = "skopeo-image"
-    uri = target.create(repo)
     built = image(repo, layers=3)
-    layout = write_layout(tmp_path / "up", "v1", built)
-
-    ok(skopeo.push(layout, "v1", f"{uri}:v1", target.login()))
-    # Pulled anonymously: ECR Public serves pulls to anyone.
-    ok(skopeo.pull(f"{uri}:v1", tmp_path / "down", "v1"))
-    entries, blobs = read_layout(tmp_path / "down")
-    assert [(e["mediaType"], e["digest"]) for e in entries] == [(OCI_MANIFEST, built.digest)]
-    assert blobs == built.blobs
+    uri = round_trip(target, skopeo, tmp_path, repo, "v1", built)
     assert ok(skopeo.inspect_raw(f"{uri}@{built.digest}")).encode() == built.manifest.data
 
     (detail,) = images_of(target, repo).values()
@@ -209,15 +215,8 @@ def test_skopeo_copies_a_multi_layer_image_up_and_back(target, skopeo, tmp_path)
 
 def test_skopeo_copies_a_multi_platform_index_with_all(target, skopeo, tmp_path):
     repo = "skopeo-index"
-    uri = target.create(repo)
     built = index(repo)
-    layout = write_layout(tmp_path / "up", "multi", built)
-
-    ok(skopeo.push(layout, "multi", f"{uri}:multi", target.login()))
-    ok(skopeo.pull(f"{uri}:multi", tmp_path / "down", "multi"))
-    entries, blobs = read_layout(tmp_path / "down")
-    assert [(e["mediaType"], e["digest"]) for e in entries] == [(OCI_INDEX, built.digest)]
-    assert blobs == built.blobs
+    uri = round_trip(target, skopeo, tmp_path, repo, "multi", built)
 
     found = images_of(target, repo)
     assert set(found) == {built.digest, *(each.digest for each in built.images)}
@@ -243,17 +242,13 @@ def test_skopeo_pushing_an_index_without_its_images_is_refused(target, skopeo, t
     uri = target.create(repo)
     built = index(repo)
     layout = write_layout(tmp_path / "up", "multi", built)
-    done = skopeo(
-        "copy",
-        "--multi-arch",
-        "index-only",
-        "--retry-times",
-        "0",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        creds(target.login()),
+    done = skopeo.copy(
+        "dest",
         f"oci:{layout}:multi",
         f"docker://{uri}:multi",
+        target.login(),
+        "--multi-arch",
+        "index-only",
     )
     missing = ", ".join(each.digest for each in built.images)
     assert (
