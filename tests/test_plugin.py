@@ -22,6 +22,24 @@ pytestmark = pytest.mark.slow
 NO_RANDOM = ("-p", "no:randomly")
 SCOPED = ("class_ecr_public", "module_ecr_public", "package_ecr_public", "session_ecr_public")
 
+# A fixture for the inner sessions: the options the plugin hands to mock_ecr_public.
+SPY = """
+import pytest_ecrpublic_mock
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    seen = []
+    original = pytest_ecrpublic_mock.mock_ecr_public
+
+    def recording(*args, **options):
+        seen.append(options)
+        return original(*args, **options)
+
+    monkeypatch.setattr(pytest_ecrpublic_mock, "mock_ecr_public", recording)
+    return seen
+"""
+
 HELPERS = """
 import boto3
 import pytest
@@ -181,19 +199,9 @@ import pytest_ecrpublic_mock
 from botocore.exceptions import ClientError
 
 
-@pytest.fixture
-def spy(monkeypatch):
-    # records the options the plugin hands to mock_ecr_public
-    seen = []
-    original = pytest_ecrpublic_mock.mock_ecr_public
-
-    def recording(*args, **options):
-        seen.append(options)
-        return original(*args, **options)
-
-    monkeypatch.setattr(pytest_ecrpublic_mock, "mock_ecr_public", recording)
-    return seen
-
+"""
+        + SPY
+        + """
 
 @pytest.mark.ecr_public(account_id="111122223333", image_tag_mutability="IMMUTABLE")
 def test_options(spy, ecr_public, ecr_public_client):
@@ -535,18 +543,9 @@ import pytest_ecrpublic_mock
 pytestmark = pytest.mark.ecr_public(account_id="999999999999", max_repositories=5)
 
 
-@pytest.fixture
-def spy(monkeypatch):
-    seen = []
-    original = pytest_ecrpublic_mock.mock_ecr_public
-
-    def recording(*args, **options):
-        seen.append(options)
-        return original(*args, **options)
-
-    monkeypatch.setattr(pytest_ecrpublic_mock, "mock_ecr_public", recording)
-    return seen
-
+"""
+        + SPY
+        + """
 
 @pytest.mark.ecr_public(max_repositories=1)
 class TestClass:

@@ -249,6 +249,13 @@ def raw(wire_or_server, timeout=10) -> socket.socket:
     return sock
 
 
+def hostless_get(wire_or_server) -> tuple[str, dict[str, str], bytes]:
+    """``GET /v2/`` in HTTP/1.0 with no Host header, and its answer."""
+    with raw(wire_or_server) as sock:
+        sock.sendall(b"GET /v2/ HTTP/1.0\r\n\r\n")
+        return read_answer(sock)
+
+
 def read_answer(sock: socket.socket) -> tuple[str, dict[str, str], bytes]:
     """One answer read off ``sock``: (status line, headers but ``date``, body)."""
     data = b""
@@ -314,12 +321,7 @@ def test_the_challenge_names_the_token_endpoint_of_the_host_addressed(wire):
             challenge(f"http://127.0.0.1:{wire.port}"),
         ), path
     # HTTP/1.0 may send no Host: the realm is the address the client reached.
-    sock = raw(wire)
-    try:
-        sock.sendall(b"GET /v2/ HTTP/1.0\r\n\r\n")
-        status_line, headers, body = read_answer(sock)
-    finally:
-        sock.close()
+    status_line, headers, body = hostless_get(wire)
     assert status_line == "HTTP/1.1 401 Unauthorized"
     assert headers["www-authenticate"] == challenge(f"http://127.0.0.1:{wire.port}")
     assert body == oci_error("UNAUTHORIZED", NOT_AUTHORIZED)
@@ -340,12 +342,7 @@ def test_without_a_host_the_realm_is_the_ipv6_address_reached(ecr, client):
         assert client.create_repository(repositoryName="six")["repository"]["repositoryUri"] == (
             f"[::1]:{srv.port}/{ecr.registry_alias}/six"
         )
-        sock = raw(srv)
-        try:
-            sock.sendall(b"GET /v2/ HTTP/1.0\r\n\r\n")
-            status_line, headers, _ = read_answer(sock)
-        finally:
-            sock.close()
+        status_line, headers, _ = hostless_get(srv)
     assert status_line == "HTTP/1.1 401 Unauthorized"
     assert headers["www-authenticate"] == challenge(f"http://[::1]:{srv.port}")
 
