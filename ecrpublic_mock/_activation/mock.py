@@ -13,6 +13,7 @@ from .._core.settings import Mutability, Settings, check_mutability
 from . import hook
 
 if TYPE_CHECKING:
+    import datetime
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
 
@@ -40,6 +41,8 @@ class MockOptions(TypedDict, total=False):
     max_layer_size: int
     max_layers_per_image: int
     public_uris: bool
+    registry_verified: bool
+    registry_alias: str | None
 
 
 class EcrPublicMock:
@@ -305,10 +308,82 @@ class EcrPublicMock:
 
     @property
     def repositories(self) -> Mapping[str, RepositoryView]:
-        """A read-only snapshot of every repository, its images, tags and layers."""
+        """A read-only snapshot of every (free) repository, its images, tags and layers."""
         from .._handle import views  # loaded on first use: it costs every importer 4 ms otherwise
 
         return views.repositories(self._service.registry)
+
+    @property
+    def premium_repositories(self) -> Mapping[str, RepositoryView]:
+        """The same snapshot of every premium repository (with its state and products)."""
+        from .._handle import views
+
+        return views.repositories(self._service.registry, "PREMIUM")
+
+    # -- premium repositories: what AWS Marketplace and Amazon Inspector would decide ------
+
+    def entitle(self, product_id: str) -> None:
+        """The account now holds an active AWS Marketplace agreement for ``product_id``:
+        as a buyer it sees the AVAILABLE and HIDDEN premium repositories sold through it
+        (DescribeEntitled*, and pulls from their entitled URI)."""
+        from .._handle import premium
+
+        premium.entitle(self._service.registry, product_id, held=True)
+
+    def revoke_entitlement(self, product_id: str) -> None:
+        """The agreement for ``product_id`` has ended (no error if there was none)."""
+        from .._handle import premium
+
+        premium.entitle(self._service.registry, product_id, held=False)
+
+    def set_scan_findings(
+        self,
+        repository_name: str,
+        image: str,
+        findings: Iterable[Mapping[str, Any]] = (),
+        *,
+        status: str = "COMPLETE",
+        description: str | None = None,
+    ) -> None:
+        """What the scan of a premium image (``image``: its digest or a tag) found: each
+        finding a dict of the model's ImageScanFinding members (``severity``, ``title``,
+        ``packageVulnerabilityDetails``, ...); the rest gets Inspector's usual values."""
+        from .._handle import premium
+
+        premium.set_scan_findings(
+            self._service.registry, repository_name, image, findings, status, description
+        )
+
+    def set_badges(
+        self, repository_name: str, badges: Iterable[str], *, premium: bool = False
+    ) -> None:
+        """The catalog badges (FIPS, STIG, SIGNED, SBOM, CIS) AWS shows for a repository."""
+        from .._handle import premium as helpers
+
+        helpers.set_badges(self._service.registry, repository_name, tuple(badges), premium)
+
+    def add_publisher_report(
+        self,
+        start_date: datetime.date | str,
+        csv: bytes,
+        *,
+        report_type: str = "SUMMARY",
+        granularity: str = "MONTHLY",
+    ) -> str:
+        """A publisher report of the week (from a Monday) or month (from the 1st) that
+        starts on ``start_date``, created now, holding ``csv``; its report id."""
+        from .._handle import premium
+
+        return premium.add_publisher_report(
+            self._service.registry, start_date, csv, report_type, granularity
+        )
+
+    def download(self, url: str) -> bytes:
+        """The compressed report a GetDownloadUrlForPublisherReport URL links to, read
+        without a server (the served mock answers the same URL over HTTP)."""
+        from .._handle import premium
+
+        return premium.download(self._service.registry, url)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> BackgroundServer:
         """Serve this activation's state over HTTP from a background thread, until closed.
@@ -339,17 +414,27 @@ class EcrPublicMock:
         media_type: str = DOCKER_MANIFEST,
         platform: tuple[str, str] = ("linux", "amd64"),
         config: bytes | None = None,
+        config_media_type: str | None = None,
+        repository_type: str = "FREE",
     ) -> str:
         """Push a valid image (config and layers through the real upload path); its digest.
 
         ``media_type`` is Docker's v2 schema 2 or the OCI image manifest; ``platform`` is
-        (os, architecture) for the generated config. Errors are the ClientErrors the API
-        would raise.
+        (os, architecture) for the generated config; ``config_media_type`` overrides the
+        config's type (a helm chart's, say); ``repository_type`` PREMIUM pushes to the
+        premium repository of that name. Errors are the ClientErrors the API would raise.
         """
         from .._handle import push  # loaded on first use, with the core's rules
 
         return push.push_image(
-            self._service.registry, repository_name, tag, layers, media_type, platform, config
+            self._service.registry,
+            push.Target(repository_name, repository_type),
+            tag,
+            layers,
+            media_type,
+            platform,
+            config,
+            config_media_type,
         )
 
     def push_index(
@@ -359,11 +444,18 @@ class EcrPublicMock:
         images: Sequence[str] = (),
         *,
         media_type: str | None = None,
+        repository_type: str = "FREE",
     ) -> str:
         """Push a manifest list (OCI index when every image is OCI) over pushed images."""
         from .._handle import push
 
-        return push.push_index(self._service.registry, repository_name, tag, images, media_type)
+        return push.push_index(
+            self._service.registry,
+            push.Target(repository_name, repository_type),
+            tag,
+            images,
+            media_type,
+        )
 
 
 def _xunit(cls: type, name: str) -> Callable[[Any, Any], None] | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .model import operation_model
+from .model import operation_model, service_model
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,10 @@ def logged(operation: str, params: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _blob_paths(operation: str) -> tuple[tuple[str | None, str], ...]:
-    """Blob members of an operation's input, top-level or one structure down."""
+    """Blob members of an operation's input, top-level or one structure down (none for
+    an operation the installed model lacks: the mock does not serve it)."""
+    if operation not in service_model().operation_names:
+        return ()
     shape: Any = operation_model(operation).input_shape
     found: list[tuple[str | None, str]] = []
     for name, member in shape.members.items():

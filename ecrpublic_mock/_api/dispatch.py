@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .._core import messages
 from .._core.errors import EcrPublicMockBug, ServiceError
 from .calls import Call, logged
 from .faults import take_fault
+from .model import service_model
 from .operations import HANDLERS, Request
 from .regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
+from .shapes import trim
 from .validation import convert, validate
 
 if TYPE_CHECKING:
@@ -35,6 +38,8 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
     try:
         parsed = _parse(body)
         params = parsed if isinstance(parsed, dict) else params
+        if not served(operation):
+            raise messages.error(messages.NOT_SERVED, operation=operation)
         if region == TOKEN_REGION and operation != TOKEN_OPERATION:
             raise messages.error(
                 messages.UNSUPPORTED_COMMAND, operation=operation, home=HOME_REGION
@@ -54,7 +59,8 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
             take_fault(service.faults, operation)
             if later is not None:
                 raise later
-            status, payload, outcome = 200, _run(service, operation, converted), "success"
+            output = trim(operation, _run(service, operation, converted))
+            status, payload, outcome = 200, output, "success"
         except ServiceError as error:
             status, payload, outcome = error.status, error_payload(error), error.code
         except EcrPublicMockBug:
@@ -62,6 +68,13 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
             raise
         service.calls.append(Call(operation, logged(operation, params), outcome))
     return encode(status, payload)
+
+
+@cache
+def served(operation: str) -> bool:
+    """Does the mock serve ``operation``: a handler, and the installed model's shapes?
+    A newer botocore's client can send one it does not know yet."""
+    return operation in HANDLERS and operation in service_model().operation_names
 
 
 def error_payload(error: ServiceError) -> dict[str, Any]:
@@ -101,7 +114,7 @@ def _parse(body: bytes | str | None) -> Any:
 
 def _run(service: Service, operation: str, params: Any) -> Any:
     """The operation's handler on converted, validated ``params`` (under the lock)."""
-    handler = HANDLERS[operation]  # botocore only sends operations of its model
+    handler = HANDLERS[operation]  # answer() has checked it is served
     try:
         return handler(Request(service, operation, params))
     except ServiceError:

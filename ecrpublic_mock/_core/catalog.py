@@ -1,4 +1,5 @@
-"""Catalog data: a repository's (description, logo, ...) and the registry's display name."""
+"""Catalog data: a repository's (description, logo, categories, ...) and the registry's
+(display name, description, logo)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from .state import Repository
+    from .state import Registry, Repository
 
-# The text fields of a repository's catalog, in the order AWS lists them.
-TEXT_FIELDS = ("description", "architectures", "operatingSystems", "aboutText", "usageText")
+# The members of a repository's catalog a caller sets, in the order AWS lists them.
+TEXT_FIELDS = (
+    "description",
+    "architectures",
+    "operatingSystems",
+    "aboutText",
+    "usageText",
+    "categories",
+)
 _LOGO_HOST = "https://d3g9o9u8re44ak.cloudfront.net/logo"
 
 
@@ -21,16 +29,69 @@ def store_catalog(repo: Repository, fields: Mapping[str, Any], logo: bytes | Non
 
     Lists are copied: the caller's objects (kept in a call log) never share with state.
     """
-    stored: dict[str, Any] = {
-        key: list(value) if isinstance(value, (list, tuple)) else value
-        for key in TEXT_FIELDS
-        if (value := fields.get(key)) is not None
+    repo.catalog = {}
+    merge_catalog(repo, fields, logo or None)
+
+
+def merge_catalog(repo: Repository, fields: Mapping[str, Any], logo: bytes | None) -> None:
+    """Members present replace the stored ones, absent ones stay; an empty logo removes
+    the logo (PutPremiumRepositoryCatalogData's documented merge)."""
+    stored = dict(repo.catalog)
+    for key in TEXT_FIELDS:
+        value = fields.get(key)
+        if value is not None:
+            stored[key] = list(value) if isinstance(value, (list, tuple)) else value
+    _set_logo(stored, repo.arn, logo)
+    # AWS's order: the text members, then the logo.
+    repo.catalog = {key: stored[key] for key in (*TEXT_FIELDS, "logoUrl") if key in stored}
+
+
+def merge_registry_catalog(
+    registry: Registry, fields: Mapping[str, Any], logo: bytes | None
+) -> None:
+    """PutRegistryCatalogData: members present replace, absent ones stay (AWS leaves
+    this undocumented; the mock chooses the premium catalog's merge)."""
+    stored = dict(registry.catalog)
+    for key in ("displayName", "description"):
+        if key in fields:
+            stored[key] = fields[key]
+    _set_logo(stored, registry.arn, logo)
+    registry.catalog = {
+        key: stored[key] for key in ("displayName", "description", "logoUrl") if key in stored
     }
-    if logo:
-        folder = _stable_uuid4(repo.arn.encode())
-        image = _stable_uuid4(folder.bytes + hashlib.sha256(logo).digest())
-        stored["logoUrl"] = f"{_LOGO_HOST}/{folder}/{image}.png"
-    repo.catalog = stored
+
+
+def _set_logo(stored: dict[str, Any], arn: str, logo: bytes | None) -> None:
+    if logo is None:
+        return
+    if not logo:
+        stored.pop("logoUrl", None)
+        return
+    folder = _stable_uuid4(arn.encode())
+    image = _stable_uuid4(folder.bytes + hashlib.sha256(logo).digest())
+    stored["logoUrl"] = f"{_LOGO_HOST}/{folder}/{image}.png"
+
+
+def artifact_types(repo: Repository) -> list[str]:
+    """What the repository holds, from its images' configs (AWS leaves the rule
+    undocumented; the mock derives it): IMAGE, HELM, or both."""
+    return [
+        kind for kind, count in (("IMAGE", repo.other_images), ("HELM", repo.helm_images)) if count
+    ]
+
+
+def catalog_view(repo: Repository) -> dict[str, Any]:
+    """The catalog as the service answers it: what was set, then what it derives."""
+    view: dict[str, Any] = {
+        key: list(value) if isinstance(value, list) else value
+        for key, value in repo.catalog.items()
+    }
+    if repo.badges:
+        view["badges"] = list(repo.badges)
+    kinds = artifact_types(repo)
+    if kinds:
+        view["artifactTypes"] = kinds
+    return view
 
 
 def _stable_uuid4(seed: bytes) -> uuid.UUID:

@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING
 from . import messages
 from .errors import ServiceError
 from .manifests import DIGEST, Manifest, image_id, parse
+from .scans import scan
 from .state import Image, TagRecord
 
 if TYPE_CHECKING:
     from .state import Registry, Repository
+
+# A helm chart's config (helm's OCI support): the catalog lists such a repository as HELM.
+HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 
 
 def put_image(
@@ -103,8 +107,15 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
         size=size,
         config_digest=config.digest if config is not None else None,
         references=references,
+        subject=manifest.subject.digest if manifest.subject is not None else None,
     )
     repo.images.add(digest, image)
+    if image.artifact_media_type == HELM_CONFIG:
+        repo.helm_images += 1
+    else:
+        repo.other_images += 1
+    if repo.premium:
+        scan(repo, image)
     for child in references:
         repo.referrers.setdefault(child, {})[digest] = None
     # A layer is reported with the media type the manifests describe it with.
@@ -122,8 +133,14 @@ def untag(repo: Repository, record: TagRecord) -> None:
     del repo.images[record.digest].tags[record.tag]
 
 
-def _delete(repo: Repository, image: Image) -> None:
+def delete_image(repo: Repository, image: Image) -> None:
+    """Remove an image, its tags and its place in the lists that named it."""
     repo.images.remove(image.digest)
+    repo.deprecated.pop(image.digest, None)
+    if image.artifact_media_type == HELM_CONFIG:
+        repo.helm_images -= 1
+    else:
+        repo.other_images -= 1
     for tag in image.tags:
         repo.image_tags.remove(tag)
     for child in image.references:
@@ -189,5 +206,5 @@ def remove(repo: Repository, digest: str | None, tag: str | None) -> Removed:
             )
         )
     removed = tuple((found.digest, t) for t in found.tags) or ((found.digest, None),)
-    _delete(repo, found)
+    delete_image(repo, found)
     return Removed(removed)

@@ -57,6 +57,7 @@ class Manifest:
     config: Descriptor | None
     layers: tuple[Descriptor, ...]  # every layer, foreign ones included
     references: tuple[Descriptor, ...]  # the images a list/index names
+    subject: Descriptor | None = None  # OCI 1.1: the manifest this one refers to
 
     @property
     def required_blobs(self) -> list[str]:
@@ -107,9 +108,10 @@ def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
 
 
 def _read(document: dict[str, Any], media_type: str) -> Manifest:
+    subject = _descriptor(document["subject"]) if document.get("subject") is not None else None
     if media_type in LIST_TYPES:
         references = tuple(_descriptor(item) for item in _list(document, "manifests"))
-        return Manifest(media_type, None, (), references)
+        return Manifest(media_type, None, (), references, subject)
     if media_type in V1_TYPES:
         layers = tuple(
             Descriptor(_digest(_object(item).get("blobSum")), None, 0)
@@ -118,7 +120,7 @@ def _read(document: dict[str, Any], media_type: str) -> Manifest:
         return Manifest(media_type, None, layers, ())
     config = _descriptor(document.get("config"))
     layers = tuple(_descriptor(item) for item in _list(document, "layers"))
-    return Manifest(media_type, config, layers, ())
+    return Manifest(media_type, config, layers, (), subject)
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -268,6 +268,93 @@ TOO_MANY_TAGS = Text(
     "The repository '{repo.name}' would have {count} tags; the maximum is {quota}",
 )
 
+# -- premium repositories (section "Premium repositories") ---------------------------------
+# AWS documents the codes (the model) but quotes none of these texts; the mock chooses them.
+
+PREMIUM_NOT_ENABLED = Text(
+    "ValidationException",
+    "The registry must be verified and have an approved custom registry alias to create "
+    "premium repositories",
+)
+DUPLICATE_PRODUCTS: Constraint = ("marketplaceProducts", "must not contain duplicates")
+MUST_BE_PREMIUM: Constraint = ("repositoryType", "must be PREMIUM")
+TYPES_MUST_DIFFER: Constraint = ("associatedRepositoryType", "must differ from repositoryType")
+PERIOD_MISSING: Constraint = (
+    "deprecationPeriodDays",
+    "must not be null when status is DEPRECATED",
+)
+PERIOD_UNEXPECTED: Constraint = ("deprecationPeriodDays", "must be null when status is ACTIVE")
+
+
+def state_change(old: str, new: str) -> ServiceError:
+    return invalid_parameter("state", f"cannot change from {old} to {new}")
+
+
+def products_removed(missing: Iterable[str]) -> ServiceError:
+    return invalid_parameter(
+        "marketplaceProducts",
+        "products can only be removed while the repository is DRAFT: missing " + listed(missing),
+    )
+
+
+CATALOG_DATA_NOT_FOUND = Text(
+    "RepositoryCatalogDataNotFoundException",
+    "The catalog data for the repository with name '{repo.name}' in the registry with id "
+    "'{repo.registry_id}' does not exist",
+)
+ASSOCIATION_EXISTS = Text(
+    "AssociationAlreadyExistsException",
+    "The repository with name '{repo.name}' of type {repo.kind} is already associated with a "
+    "repository",
+)
+ASSOCIATION_NOT_FOUND = Text(
+    "AssociationNotFoundException",
+    "The repositories '{repo.name}' ({repo.kind}) and '{other.name}' ({other.kind}) are not "
+    "associated",
+)
+STATUS_IN_DRAFT = Text(
+    "ValidationException",
+    "The image status can't be set while the repository with name '{repo.name}' is in the "
+    "DRAFT state",
+)
+LIST_NOT_DEPRECATED_FIRST = Text(
+    "ValidationException",
+    "The image '{digest}' is referenced by manifest list '{list}', which must be deprecated "
+    "with an earlier deletion time first",
+)
+LIST_DELETED_AFTER_IMAGE = Text(
+    "ValidationException",
+    "The manifest list '{list}' must be deleted before the image '{digest}' it references",
+)
+LIST_REFERENCES_DEPRECATED = Text(
+    "ValidationException",
+    "The manifest list '{list}' references deprecated images and can't be set to ACTIVE",
+)
+DELETION_NOT_ALLOWED = Text(
+    "DeletionNotAllowedException",
+    "The images in the repository with name '{repo.name}' can't be deleted directly because "
+    "the premium repository is no longer in the DRAFT state; deprecate them with "
+    "SetImageStatus",
+)
+SCAN_NOT_PREMIUM = Text(
+    "ValidationException", "Image scanning is supported only for images in PREMIUM repositories"
+)
+LIST_NOT_SCANNED = (
+    "Manifest lists and image indexes are not scanned; describe a platform image's findings"
+)
+ENTITLEMENT_NOT_FOUND = Text(
+    "EntitlementNotFoundException",
+    "You don't have an active entitlement for the premium repository '{name}' in the "
+    "registry with alias '{alias}'",
+)
+REPORT_NOT_FOUND = Text(
+    "PublisherReportNotFoundException", "The publisher report with id '{report_id}' does not exist"
+)
+# An operation of the installed model that the mock does not serve (a newer botocore).
+NOT_SERVED = Text(
+    "UnknownOperationException", "ecrpublic-mock does not serve the operation {operation} yet"
+)
+
 # -- the registry endpoint (section "Registry protocol") -----------------------------------
 # Codes are the OCI distribution-spec's; texts are the registry endpoint's where known.
 

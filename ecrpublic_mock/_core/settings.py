@@ -9,6 +9,10 @@ from typing import Any, Literal
 Mutability = Literal["MUTABLE", "IMMUTABLE"]
 MUTABILITIES: tuple[Mutability, ...] = ("MUTABLE", "IMMUTABLE")
 _ACCOUNT = re.compile(r"[0-9]{12}")
+# The model's RegistryAlias (DescribeEntitledImages' registryAlias): 2 to 50 characters.
+_ALIAS = re.compile(r"[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*")
+# The first path component of the registry endpoint's premium and buyer paths: no alias.
+RESERVED_ALIASES = frozenset({"premium", "entitled"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +34,11 @@ class Settings:
     # While served, repository and registry URIs name the server (so that what a test
     # pushes to lands in the mock); True keeps AWS's ``public.ecr.aws`` form.
     public_uris: bool = False
+    # The publisher's prerequisites for premium repositories, off as in a new account: a
+    # verified AWS Marketplace vendor (Registry.verified) with a custom, approved alias
+    # (None: only the generated default alias).
+    registry_verified: bool = False
+    registry_alias: str | None = None
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
@@ -59,14 +68,28 @@ def check_option(name: str, value: Any) -> None:
             raise ValueError(f"account_id must be 12 digits, got {value!r}")
     elif name == "image_tag_mutability":
         check_mutability(value)
-    elif name == "public_uris":
+    elif name in ("public_uris", "registry_verified"):
         if not isinstance(value, bool):
-            raise TypeError(f"public_uris must be a bool, not {type(value).__name__}")
+            raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    elif name == "registry_alias":
+        check_alias(value)
     else:
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, not {type(value).__name__}")
         if value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
+
+
+def check_alias(value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"registry_alias must be None or a str, not {type(value).__name__}")
+    if not (2 <= len(value) <= 50 and _ALIAS.fullmatch(value)) or value in RESERVED_ALIASES:
+        raise ValueError(
+            f"registry_alias must be 2-50 characters of the form {_ALIAS.pattern} and not "
+            f"{' or '.join(sorted(RESERVED_ALIASES))} (the mock's registry paths), got {value!r}"
+        )
 
 
 def check_mutability(value: Any) -> Mutability:

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from .settings import Mutability, Settings
 
 PUBLIC_HOST = "public.ecr.aws"
+FREE, PREMIUM = "FREE", "PREMIUM"
+# The registry endpoint's paths for premium repositories (docs/aws-behaviour.md, section
+# "Premium repositories"): the publisher's, and the one entitled buyers pull from.
+PREMIUM_PATH, ENTITLED_PATH = "premium", "entitled"
 
 
 @cache
@@ -85,6 +89,17 @@ class Upload:
 
 
 @dataclass(eq=False, repr=False)
+class Scan:
+    """An image's scan (premium repositories only): its status and what it found."""
+
+    status: str
+    description: str | None
+    completed_at: datetime.datetime
+    findings: OrderedIndex[dict[str, Any]] = field(default_factory=OrderedIndex)
+    severities: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(eq=False, repr=False)
 class Image:
     digest: str
     manifest: str
@@ -93,8 +108,16 @@ class Image:
     size: int
     config_digest: str | None
     references: tuple[str, ...]  # images a manifest list/index names
+    subject: str | None = None  # the digest of the manifest named as its OCI 1.1 subject
     pushed_at: datetime.datetime = field(default_factory=now_in_seconds)
     tags: dict[str, None] = field(default_factory=dict)  # ordered set, push order
+    # Premium images: deprecated ones are deleted when the mock's clock reaches the time.
+    deletion_at: datetime.datetime | None = None
+    scan: Scan | None = None
+
+    @property
+    def status(self) -> str:
+        return "ACTIVE" if self.deletion_at is None else "DEPRECATED"
 
 
 @dataclass(eq=False, repr=False)
@@ -109,6 +132,7 @@ class Repository:
     name: str
     registry: Registry
     mutability: Mutability
+    kind: str = FREE  # the model's RepositoryType: FREE or PREMIUM
     created_at: datetime.datetime = field(default_factory=now_in_milliseconds)
     catalog: dict[str, Any] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)  # resource tags
@@ -120,19 +144,62 @@ class Repository:
     referrers: dict[str, dict[str, None]] = field(default_factory=dict)
     # ids of this repository's open uploads: they go when the repository goes
     uploads: dict[str, None] = field(default_factory=dict)
+    # The other side of its association (a FREE repository with a PREMIUM one), if any.
+    associated: Repository | None = None
+    # Catalog badges, set from the handle (the API has no input for them).
+    badges: tuple[str, ...] = ()
+    # How many stored images are helm charts, and how many are anything else: the
+    # catalog's artifactTypes, kept as images come and go.
+    helm_images: int = 0
+    other_images: int = 0
+    # Premium repositories only: their state, products and deprecated images.
+    state: str | None = None
+    products: list[str] = field(default_factory=list)
+    # deprecated images: digest -> scheduled deletion (the image's deletion_at)
+    deprecated: dict[str, datetime.datetime] = field(default_factory=dict)
 
     @property
     def registry_id(self) -> str:
         return self.registry.account_id
 
     @property
+    def premium(self) -> bool:
+        return self.kind == PREMIUM
+
+    @property
     def uri(self) -> str:
+        if self.premium:
+            return f"{self.registry.premium_uri}/{self.name}"
         return f"{self.registry.uri}/{self.name}"
 
     @property
     def arn(self) -> str:
         # The region field is empty: ECR Public repositories are global.
-        return f"arn:aws:ecr-public::{self.registry_id}:repository/{self.name}"
+        kind = "premium-repository" if self.premium else "repository"
+        return f"arn:aws:ecr-public::{self.registry_id}:{kind}/{self.name}"
+
+    @property
+    def entitled_uri(self) -> str:
+        """Where an entitled buyer pulls from (pull only)."""
+        return f"{self.registry.host}/{ENTITLED_PATH}/{self.registry.alias}/{self.name}"
+
+    @property
+    def entitled_arn(self) -> str:
+        """The buyer's ARN of a premium repository: no account id."""
+        return f"arn:aws:ecr-public:::entitled-repository/{self.registry.alias}/{self.name}"
+
+
+@dataclass(eq=False, repr=False)
+class Report:
+    """A publisher report: a compressed CSV of one period."""
+
+    report_id: str
+    report_type: str
+    granularity: str
+    start: datetime.date
+    end: datetime.date
+    content: bytes  # gzip-compressed
+    created_at: datetime.datetime
 
 
 class Registry:
@@ -141,15 +208,35 @@ class Registry:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.account_id = settings.account_id
-        self.alias = default_alias(settings.account_id)
+        self.default_alias = default_alias(settings.account_id)
+        # The primary alias, which URIs use: the custom one where the registry has it.
+        self.alias = settings.registry_alias or self.default_alias
         # Where the registry is reached: AWS's host, or the server serving it (host:port).
         self.host = PUBLIC_HOST
         self._key: bytes | None = None
-        self.repositories: OrderedIndex[Repository] = OrderedIndex()
+        self.repositories: OrderedIndex[Repository] = OrderedIndex()  # FREE
+        self.premium: OrderedIndex[Repository] = OrderedIndex()  # PREMIUM, by name too
         self.blobs: dict[str, Blob] = {}
         self.uploads: dict[str, Upload] = {}
-        self.catalog: dict[str, Any] = {}  # the registry's own catalog data (displayName)
+        # the registry's own catalog data (displayName, description, logoUrl)
+        self.catalog: dict[str, Any] = {}
+        # Marketplace products the account holds an active agreement for (as a buyer).
+        self.entitlements: dict[str, None] = {}
+        self.reports: OrderedIndex[Report] = OrderedIndex()
         self.lock = threading.RLock()
+
+    def namespace(self, kind: str) -> OrderedIndex[Repository]:
+        """The repositories of one type: FREE and PREMIUM names are apart."""
+        return self.premium if kind == PREMIUM else self.repositories
+
+    @property
+    def premium_enabled(self) -> bool:
+        """Premium repositories need a verified registry with a custom alias."""
+        return self.settings.registry_verified and self.settings.registry_alias is not None
+
+    @property
+    def premium_uri(self) -> str:
+        return f"{self.host}/{PREMIUM_PATH}/{self.alias}"
 
     @property
     def arn(self) -> str:
@@ -170,4 +257,11 @@ class Registry:
     def names(self, registry_id: str, *, alias_allowed: bool) -> bool:
         """Does ``registry_id`` name this registry (its account id, or its alias where the
         operation accepts one)?"""
-        return registry_id == self.account_id or (alias_allowed and registry_id == self.alias)
+        return registry_id == self.account_id or (alias_allowed and registry_id in self.aliases)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every alias of the registry, the primary one first."""
+        if self.alias == self.default_alias:
+            return (self.alias,)
+        return (self.alias, self.default_alias)

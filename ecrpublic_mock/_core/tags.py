@@ -6,13 +6,16 @@ import re
 from typing import TYPE_CHECKING
 
 from . import messages
+from .state import FREE, PREMIUM
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from .state import Registry, Repository
 
-_REPOSITORY_ARN = re.compile(r"arn:aws:ecr-public::([0-9]{12}):repository/(.+)")
+_REPOSITORY_ARN = re.compile(
+    r"arn:aws:ecr-public::([0-9]{12}):(repository|premium-repository)/(.+)"
+)
 
 
 def _check_key(key: str) -> None:
@@ -45,7 +48,8 @@ def tagged_repository(registry: Registry, arn: str) -> Repository:
     match = _REPOSITORY_ARN.fullmatch(arn)
     if match is None or match.group(1) != registry.account_id:
         raise messages.invalid(messages.FOREIGN_RESOURCE)
-    repo = registry.repositories.get(match.group(2))
+    kind = PREMIUM if match.group(2) == "premium-repository" else FREE
+    repo = registry.namespace(kind).get(match.group(3))
     if repo is None:
-        raise messages.repository_not_found(match.group(2), registry.account_id)
+        raise messages.repository_not_found(match.group(3), registry.account_id)
     return repo

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .._api.validation import validate
 from .._core import images, uploads
@@ -18,11 +18,14 @@ from .._core.errors import ServiceError
 from .._core.manifests import LIST_TYPES
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from .._core.repositories import find_repository
+from .._core.state import FREE, PREMIUM
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from .._core.state import Registry, Repository
+
+T = TypeVar("T")
 
 _CONFIG_TYPES = {
     DOCKER_MANIFEST: "application/vnd.docker.container.image.v1+json",
@@ -44,7 +47,7 @@ def _diff_id(layer: bytes) -> str:
     return _sha256(gzip.decompress(layer) if layer[:2] == b"\x1f\x8b" else layer)
 
 
-def _as_client_error(operation: str, work: Callable[[], str]) -> str:
+def as_client_error(operation: str, work: Callable[[], T]) -> T:
     """Run ``work``; a ServiceError becomes the modeled exception a client would raise."""
     try:
         return work()
@@ -75,11 +78,20 @@ def _exceptions() -> Any:
     return _cached[1]
 
 
-def _repository(registry: Registry, name: str) -> Repository:
+class Target(NamedTuple):
+    """The repository a helper pushes to: its name and its type (FREE or PREMIUM)."""
+
+    name: str
+    kind: str
+
+
+def _repository(registry: Registry, target: Target) -> Repository:
     # The API checks a repository name the same way in every operation; this one's input
-    # is the name alone.
-    validate("InitiateLayerUpload", {"repositoryName": name})
-    return find_repository(registry, name)
+    # is the name alone (its type is checked against the model's enum where it has one).
+    if target.kind not in (FREE, PREMIUM):
+        raise ValueError(f"repository_type must be 'FREE' or 'PREMIUM', not {target.kind!r}")
+    validate("InitiateLayerUpload", {"repositoryName": target.name})
+    return find_repository(registry, target.name, target.kind)
 
 
 def upload_blob(registry: Registry, repo: Repository, data: bytes) -> str:
@@ -104,12 +116,13 @@ def _put(registry: Registry, repo: Repository, manifest: dict[str, Any], tag: st
 
 def push_image(
     registry: Registry,
-    repository: str,
+    repository: Target,
     tag: str | None,
     layers: Iterable[bytes],
     media_type: str,
     platform: tuple[str, str],
     config: bytes | None,
+    config_media_type: str | None = None,
 ) -> str:
     if media_type not in _CONFIG_TYPES:
         raise ValueError(
@@ -134,7 +147,7 @@ def push_image(
                 "schemaVersion": 2,
                 "mediaType": media_type,
                 "config": {
-                    "mediaType": _CONFIG_TYPES[media_type],
+                    "mediaType": config_media_type or _CONFIG_TYPES[media_type],
                     "size": len(config_blob),
                     "digest": upload_blob(registry, repo, config_blob),
                 },
@@ -149,12 +162,12 @@ def push_image(
             }
             return _put(registry, repo, manifest, tag)
 
-    return _as_client_error("PutImage", push)
+    return as_client_error("PutImage", push)
 
 
 def push_index(
     registry: Registry,
-    repository: str,
+    repository: Target,
     tag: str | None,
     digests: Sequence[str],
     media_type: str | None,
@@ -186,7 +199,7 @@ def push_index(
             manifest = {"schemaVersion": 2, "mediaType": chosen, "manifests": entries}
             return _put(registry, repo, manifest, tag)
 
-    return _as_client_error("PutImage", push)
+    return as_client_error("PutImage", push)
 
 
 def _platform(registry: Registry, config_digest: str | None) -> dict[str, str]:

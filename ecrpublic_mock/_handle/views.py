@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .._core.repositories import find_repository
+from .._core.state import FREE
+
 if TYPE_CHECKING:
     import datetime
     from collections.abc import Mapping
@@ -31,6 +34,9 @@ class ImageView:
     size: int
     pushed_at: datetime.datetime
     references: tuple[str, ...]  # the images a manifest list/index names
+    subject: str | None  # the digest of its OCI 1.1 subject
+    status: str | None  # ACTIVE or DEPRECATED (premium images); None in a free repository
+    scheduled_deletion_at: datetime.datetime | None
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,13 @@ class RepositoryView:
     images: Mapping[str, ImageView]  # by digest, in push order
     tags: Mapping[str, str]  # image tag -> digest
     layers: Mapping[str, LayerView]  # by digest
+    repository_type: str  # FREE or PREMIUM
+    state: str | None  # premium: DRAFT, AVAILABLE or HIDDEN
+    marketplace_products: tuple[str, ...]  # premium
+    associated_repository: tuple[str, str] | None  # (name, type) of the other side
 
 
-def _image(image: Image) -> ImageView:
+def _image(repo: Repository, image: Image) -> ImageView:
     return ImageView(
         digest=image.digest,
         tags=tuple(image.tags),
@@ -58,6 +68,9 @@ def _image(image: Image) -> ImageView:
         size=image.size,
         pushed_at=image.pushed_at,
         references=image.references,
+        subject=image.subject,
+        status=image.status if repo.premium else None,
+        scheduled_deletion_at=image.deletion_at,
     )
 
 
@@ -66,6 +79,7 @@ def _layer(digest: str, layer: Layer) -> LayerView:
 
 
 def _repository(repo: Repository) -> RepositoryView:
+    other = repo.associated
     images, _ = repo.images.page(-1, len(repo.images))
     records, _ = repo.image_tags.page(-1, len(repo.image_tags))
     return RepositoryView(
@@ -79,14 +93,21 @@ def _repository(repo: Repository) -> RepositoryView:
         ),
         resource_tags=MappingProxyType(dict(repo.tags)),
         policy=repo.policy,
-        images=MappingProxyType({image.digest: _image(image) for image in images}),
+        images=MappingProxyType({image.digest: _image(repo, image) for image in images}),
         tags=MappingProxyType({record.tag: record.digest for record in records}),
         layers=MappingProxyType({d: _layer(d, layer) for d, layer in repo.layers.items()}),
+        repository_type=repo.kind,
+        state=repo.state,
+        marketplace_products=tuple(repo.products),
+        associated_repository=(other.name, other.kind) if other is not None else None,
     )
 
 
-def repositories(registry: Registry) -> Mapping[str, RepositoryView]:
-    """Every repository, in creation order, as it is now (later changes don't show)."""
+def repositories(registry: Registry, kind: str = FREE) -> Mapping[str, RepositoryView]:
+    """Every repository of ``kind``, in creation order, as it is now (later changes don't
+    show); deprecated images whose time has come are gone."""
     with registry.lock:
-        repos, _ = registry.repositories.page(-1, len(registry.repositories))
+        index = registry.namespace(kind)
+        names = [repo.name for repo in index.page(-1, len(index))[0]]
+        repos = [find_repository(registry, name, kind) for name in names]
         return MappingProxyType({repo.name: _repository(repo) for repo in repos})

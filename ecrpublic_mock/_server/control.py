@@ -187,10 +187,13 @@ def _state(backend: Backend, body: bytes) -> tuple[int, Any]:
 
     registry = backend.service.registry
     repositories = views.repositories(registry)
+    premium = views.repositories(registry, "PREMIUM")
     return 200, {
         "registryId": registry.account_id,
         "registryAlias": registry.alias,
         "repositories": [_plain(view) for view in repositories.values()],
+        "premiumRepositories": [_plain(view) for view in premium.values()],
+        "entitlements": list(registry.entitlements),
     }
 
 

@@ -4,7 +4,7 @@ exactly the model's operations)."""
 
 from __future__ import annotations
 
-from . import catalog, images, layers, policies, registry, repositories, tags
+from . import catalog, images, layers, policies, premium, registry, repositories, tags
 from .request import Handler, Request
 
 HANDLERS: dict[str, Handler] = {
@@ -15,6 +15,7 @@ HANDLERS: dict[str, Handler] = {
     **policies.HANDLERS,
     **tags.HANDLERS,
     **registry.HANDLERS,
+    **premium.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Request"]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..._core.images import image, remove
 from ..._core.images import put_image as put
+from ..._core.premium import check_deletable
 from .request import Params, Request, table
 
 if TYPE_CHECKING:
@@ -27,37 +28,44 @@ def put_image(request: Request) -> Params:
     image_id = {"imageDigest": stored.digest}
     if tag is not None:
         image_id["imageTag"] = tag
-    return {
-        "image": {
-            "registryId": repo.registry_id,
-            "repositoryName": repo.name,
-            "imageId": image_id,
-            "imageManifest": stored.manifest,
-            # The stored image's: the same bytes pushed again under another
-            # imageManifestMediaType are still the image DescribeImages reports.
-            "imageManifestMediaType": stored.media_type,
-        }
-    }
+    output = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
+    output.update(
+        imageId=image_id,
+        imageManifest=stored.manifest,
+        # The stored image's: the same bytes pushed again under another
+        # imageManifestMediaType are still the image DescribeImages reports.
+        imageManifestMediaType=stored.media_type,
+    )
+    if stored.subject is not None:
+        output["subjectManifestDigest"] = stored.subject
+    return {"image": output}
 
 
-def _summary(found: Image) -> Params:
-    """What DescribeImages and DescribeImageTags both report of an image."""
-    summary: Params = {
+def summary(repo: Repository, found: Image) -> Params:
+    """What DescribeImages, DescribeImageTags and the buyer's calls all report of an
+    image; its status only in a premium repository (the only kind that has one)."""
+    output: Params = {
         "imageDigest": found.digest,
         "imageSizeInBytes": found.size,
         "imagePushedAt": found.pushed_at.timestamp(),
         "imageManifestMediaType": found.media_type,
     }
     if found.artifact_media_type is not None:
-        summary["artifactMediaType"] = found.artifact_media_type
-    return summary
+        output["artifactMediaType"] = found.artifact_media_type
+    if repo.premium:
+        output["imageStatus"] = found.status
+        if found.deletion_at is not None:
+            output["scheduledDeletionAt"] = found.deletion_at.timestamp()
+    return output
 
 
-def _detail(repo: Repository, found: Image) -> Params:
-    detail: Params = {"registryId": repo.registry_id, "repositoryName": repo.name}
-    detail.update(_summary(found))
+def _detail(request: Request, repo: Repository, found: Image) -> Params:
+    detail = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
+    detail.update(summary(repo, found))
     if found.tags:
         detail["imageTags"] = list(found.tags)
+    if found.subject is not None:
+        detail["subjectManifestDigest"] = found.subject
     return detail
 
 
@@ -70,9 +78,9 @@ def describe_images(request: Request) -> Params:
         for image_id in image_ids:
             match = image(repo, image_id.get("imageDigest"), image_id.get("imageTag"))
             found[match.digest] = match
-        return {"imageDetails": [_detail(repo, match) for match in found.values()]}
+        return {"imageDetails": [_detail(request, repo, match) for match in found.values()]}
     images, extra = request.page(repo.images, "images")
-    return {"imageDetails": [_detail(repo, match) for match in images], **extra}
+    return {"imageDetails": [_detail(request, repo, match) for match in images], **extra}
 
 
 def describe_image_tags(request: Request) -> Params:
@@ -82,7 +90,7 @@ def describe_image_tags(request: Request) -> Params:
         {
             "imageTag": record.tag,
             "createdAt": record.created_at.timestamp(),
-            "imageDetail": _summary(repo.images[record.digest]),
+            "imageDetail": summary(repo, repo.images[record.digest]),
         }
         for record in records
     ]
@@ -91,6 +99,7 @@ def describe_image_tags(request: Request) -> Params:
 
 def batch_delete_image(request: Request) -> Params:
     repo = request.repository()
+    check_deletable(repo)
     deleted: list[Params] = []
     failures: list[Params] = []
     for image_id in request.params["imageIds"]:

@@ -39,12 +39,8 @@ def upload_layer_part(request: Request) -> Params:
             messages.PART_LIMIT, upload_id=upload_id, quota=settings.max_layer_parts
         )
     append(registry, upload, data)
-    return {
-        "registryId": repo.registry_id,
-        "repositoryName": repo.name,
-        "uploadId": upload_id,
-        "lastByteReceived": upload.received - 1,
-    }
+    output = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
+    return {**output, "uploadId": upload_id, "lastByteReceived": upload.received - 1}
 
 
 def complete_layer_upload(request: Request) -> Params:
@@ -64,12 +60,8 @@ def complete_layer_upload(request: Request) -> Params:
     if digest in repo.layers:
         raise messages.error(messages.LAYER_ALREADY_EXISTS, digest=digest, repo=repo)
     store_upload(registry, upload, digest)
-    return {
-        "registryId": repo.registry_id,
-        "repositoryName": repo.name,
-        "uploadId": upload_id,
-        "layerDigest": digest,
-    }
+    output = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
+    return {**output, "uploadId": upload_id, "layerDigest": digest}
 
 
 def batch_check_layer_availability(request: Request) -> Params:

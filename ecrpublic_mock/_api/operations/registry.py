@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..._core.catalog import merge_registry_catalog
 from ..._core.tokens import authorization_token
 from .request import Params, Request, table
 
@@ -14,16 +15,20 @@ def describe_registries(request: Request) -> Params:
         "registryId": registry.account_id,
         "registryArn": registry.arn,
         "registryUri": registry.uri,
-        "verified": False,
+        "verified": registry.settings.registry_verified,
         "aliases": [
             {
-                "name": registry.alias,
+                "name": alias,
                 "status": "ACTIVE",
-                "primaryRegistryAlias": True,
-                "defaultRegistryAlias": True,
+                "primaryRegistryAlias": alias == registry.alias,
+                "defaultRegistryAlias": alias == registry.default_alias,
             }
+            for alias in registry.aliases
         ],
+        "premiumStatus": "ENABLED" if registry.premium_enabled else "DISABLED",
     }
+    if registry.premium_enabled:
+        output["premiumRegistryUri"] = registry.premium_uri
     return {"registries": [output for _ in listed], **extra}
 
 
@@ -32,10 +37,9 @@ def get_registry_catalog_data(request: Request) -> Params:
 
 
 def put_registry_catalog_data(request: Request) -> Params:
-    catalog = request.registry.catalog
-    if "displayName" in request.params:
-        catalog["displayName"] = request.params["displayName"]
-    return {"registryCatalogData": dict(catalog)}
+    params = request.params
+    merge_registry_catalog(request.registry, params, params.get("logoImageBlob"))
+    return {"registryCatalogData": dict(request.registry.catalog)}
 
 
 def get_authorization_token(request: Request) -> Params:

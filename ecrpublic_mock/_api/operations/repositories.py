@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..._core import messages
+from ..._core.catalog import catalog_view
 from ..._core.repositories import create_repository as create
 from ..._core.repositories import delete_repository as delete
-from .catalog import catalog_output
 from .request import Params, Request, table
 from .tags import tag_pairs
 
@@ -16,13 +16,21 @@ if TYPE_CHECKING:
 
 
 def repository_output(repo: Repository) -> Params:
-    return {
+    """A Repository (or the first members of a PremiumRepository); the association,
+    when there is one."""
+    output: Params = {
         "repositoryArn": repo.arn,
         "registryId": repo.registry_id,
         "repositoryName": repo.name,
         "repositoryUri": repo.uri,
         "createdAt": repo.created_at.timestamp(),
     }
+    other = repo.associated
+    if other is not None:
+        output["associatedRepositories"] = [
+            {"repositoryName": other.name, "repositoryType": other.kind}
+        ]
+    return output
 
 
 def create_repository(request: Request) -> Params:
@@ -35,7 +43,7 @@ def create_repository(request: Request) -> Params:
         catalog,
         catalog.get("logoImageBlob"),
     )
-    return {"repository": repository_output(repo), "catalogData": catalog_output(repo)}
+    return {"repository": repository_output(repo), "catalogData": catalog_view(repo)}
 
 
 def describe_repositories(request: Request) -> Params:
@@ -57,8 +65,9 @@ def describe_repositories(request: Request) -> Params:
 
 def delete_repository(request: Request) -> Params:
     repo = request.repository()
+    output = repository_output(repo)  # as it was, its association included
     delete(request.registry, repo, force=bool(request.params.get("force")))
-    return {"repository": repository_output(repo)}
+    return {"repository": output}
 
 
 HANDLERS = table(create_repository, describe_repositories, delete_repository)

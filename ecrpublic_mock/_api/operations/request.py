@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._core import messages
 from ..._core.repositories import find_repository
+from ..._core.state import FREE
 from ..model import operation_model
 from ..paging import page
 
@@ -46,14 +47,32 @@ class Request:
             raise messages.error(messages.REGISTRY_NOT_FOUND, registry_id=given)
         raise messages.repository_not_found(repository_name, given)
 
-    def repository(self) -> Repository:
-        """The repository the request names, in the registry it names."""
+    @property
+    def kind(self) -> str:
+        """The repository type the request names (``repositoryType``; absent is FREE)."""
+        kind: str = self.params.get("repositoryType", FREE)
+        return kind
+
+    def repository(self, kind: str | None = None) -> Repository:
+        """The repository the request names, of the type it names, in its registry."""
         name = self.params["repositoryName"]
         self.registry_id(name)
-        return find_repository(self.registry, name)
+        return find_repository(self.registry, name, self.kind if kind is None else kind)
 
-    def page(self, index: OrderedIndex[V], kind: str) -> tuple[list[V], Params]:
-        return page(self.registry.key, index, kind, self.params)
+    def typed(self, repo: Repository, output: Params) -> Params:
+        """``output`` with ``repositoryType`` where the answer carries it: when the
+        request named a type, or the repository is premium (docs/aws-behaviour.md,
+        section "Premium repositories")."""
+        if "repositoryType" in self.params or repo.premium:
+            output["repositoryType"] = repo.kind
+        return output
+
+    def page(
+        self, index: OrderedIndex[V], kind: str, limit: int | None = None
+    ) -> tuple[list[V], Params]:
+        """A page of ``index``: ``maxResults`` items, or ``limit`` where given."""
+        params = self.params if limit is None else {**self.params, "maxResults": limit}
+        return page(self.registry.key, index, kind, params)
 
     def exclusive(self, listed: str) -> None:
         """``maxResults``/``nextToken`` cannot be combined with an explicit list."""
