@@ -30,6 +30,9 @@ from .._core.errors import ServiceError
 from .._core.images import find_image, push_manifest, remove
 from .._core.manifests import DIGEST, IMAGE_TYPES, LIST_TYPES, V1_TYPES, image_id
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
+from .._core.premium import check_deletable, entitled_products
+from .._core.repositories import find_repository
+from .._core.state import ENTITLED_PATH, FREE, PREMIUM, PREMIUM_PATH
 from .._core.tokens import Grant, anonymous_grant, check_password, check_token, registry_token
 from .._core.uploads import append, end_upload, find_upload, start_upload, store_upload
 
@@ -67,6 +70,7 @@ _CODES = {
     "ImageDigestDoesNotMatchException": "DIGEST_INVALID",
     "ImageTagAlreadyExistsException": "TAG_INVALID",
     "LimitExceededException": "DENIED",
+    "DeletionNotAllowedException": "DENIED",
 }
 # A manifest DELETE reports BatchDeleteImage's failures under these codes and statuses.
 _FAILURES = {
@@ -217,8 +221,10 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
                 route = "session"
             _allow(request, route)
             # Every upload route is a push, its status included.
-            if (route == "session" or request.method not in ("GET", "HEAD")) and not grant.push:
+            pushing = route == "session" or request.method not in ("GET", "HEAD")
+            if pushing and not grant.push:
                 raise messages.error(messages.NOT_AUTHORIZED)
+            _check_premium(service, name, grant, pushing=pushing)
             answer = _HANDLERS[route, request.method]
             operation = _LOGGED.get((route, request.method))
             if operation is None:
@@ -226,6 +232,33 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
             run = partial(answer, service, request, read, name, ref)
             return _as_operation(service, operation, name, ref, run)
     raise _Refused(messages.error(messages.UNSUPPORTED), {}, status=404)
+
+
+def _split(name: str) -> tuple[str, str, str]:
+    """A repository path as (path kind, alias, repository name): the path kind is
+    ``premium`` or ``entitled`` for the premium paths, else empty (docs/aws-behaviour.md,
+    section "Premium repositories")."""
+    first, _, rest = name.partition("/")
+    path = first if first in (PREMIUM_PATH, ENTITLED_PATH) and rest else ""
+    alias, _, repository = (rest if path else name).partition("/")
+    return path, alias, repository
+
+
+def _check_premium(service: Service, name: str, grant: Grant, *, pushing: bool) -> None:
+    """The premium paths: the publisher's needs the account's credentials; the buyer's is
+    pull-only and needs them and an entitlement to the repository (while AVAILABLE or
+    HIDDEN). Every refusal is the registry's DENIED."""
+    path, alias, repository = _split(name)
+    if not path:
+        return
+    if not grant.push or (path == ENTITLED_PATH and pushing):
+        raise messages.error(messages.NOT_AUTHORIZED)
+    if path == ENTITLED_PATH:
+        with service.lock:
+            registry = service.registry
+            repo = registry.premium.get(repository) if alias in registry.aliases else None
+            if repo is None or not entitled_products(registry, repo):
+                raise messages.error(messages.NOT_AUTHORIZED)
 
 
 def _as_operation(
@@ -257,7 +290,10 @@ _LOGGED = {
 
 
 def _log(service: Service, operation: str, name: str, ref: str, outcome: str) -> None:
-    params: dict[str, object] = {"repositoryName": name.partition("/")[2]}
+    path, _, repository = _split(name)
+    params: dict[str, object] = {"repositoryName": repository}
+    if path:
+        params["repositoryType"] = PREMIUM
     digest, _ = image_id(ref)
     named = {"imageDigest" if digest else "imageTag": ref}
     if operation in ("UploadLayerPart", "CompleteLayerUpload"):
@@ -286,18 +322,18 @@ def _ok(status: int, headers: dict[str, str], body: bytes = b"") -> Response:
 
 
 def _repository(service: Service, name: str, *, pushing: bool) -> Repository:
-    """The repository ``<alias>/<name>`` names; caller holds the lock. The error names the
-    registry by its alias to a pull (as pulls from public.ecr.aws print it) and by its
-    account to a push."""
+    """The repository ``[premium/|entitled/]<alias>/<name>`` names; caller holds the lock.
+    The error names the registry by its alias to a pull (as pulls from public.ecr.aws
+    print it) and by its account to a push."""
     registry = service.registry
-    alias, _, rest = name.partition("/")
-    if alias != registry.alias or not rest:
+    path, alias, rest = _split(name)
+    if alias not in registry.aliases or not rest:
         raise messages.repository_not_found(rest or name, alias if rest else registry.alias)
-    repo = registry.repositories.get(rest)
-    if repo is None:
+    kind = PREMIUM if path else FREE
+    if rest not in registry.namespace(kind):
         owner = registry.account_id if pushing else registry.alias
         raise messages.repository_not_found(rest, owner)
-    return repo
+    return find_repository(registry, rest, kind)  # its expired images gone
 
 
 def _digest(value: str | None) -> str:
@@ -508,7 +544,9 @@ def _delete_manifest(
 ) -> Response:
     """BatchDeleteImage of one image id: by digest the image goes, by tag the tag."""
     with service.lock:
-        result = remove(_repository(service, name, pushing=True), *image_id(ref))
+        repo = _repository(service, name, pushing=True)
+        check_deletable(repo)
+        result = remove(repo, *image_id(ref))
     if result.failure is not None:
         code, reason = result.failure
         oci_code, status = _FAILURES[code]

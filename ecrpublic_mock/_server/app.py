@@ -34,6 +34,8 @@ from .._api.model import service_model
 from .._api.regions import HOME_REGION, SERVED_REGIONS, scope_region
 from .._core import messages
 from .._core.errors import EcrPublicMockBug
+from .._core.reports import PATH as REPORTS
+from .._core.reports import download
 from .._registry import protocol
 from .control import PREFIX, ControlError, control
 
@@ -109,6 +111,10 @@ class MockApp:
                     raise _NotAllowed("POST")
                 body = await self._body(scope, receive)
                 status, headers, data = await asyncio.to_thread(self._api, scope, body)
+            elif path.startswith(REPORTS):
+                if method not in ("GET", "HEAD"):
+                    raise _NotAllowed("GET, HEAD")
+                status, headers, data = self._report(path, scope["query_string"])
             elif path.startswith(PREFIX):
                 body = await self._body(scope, receive)
                 status, headers, data = await asyncio.to_thread(self._control, method, path, body)
@@ -227,6 +233,23 @@ class MockApp:
             return 500, json_headers, error_body("InternalFailure", str(bug))
         answered.pop("Content-Length", None)  # sent by __call__
         return status, answered, data
+
+    def _report(self, path: str, query: bytes) -> tuple[int, dict[str, str], bytes]:
+        """A publisher report's download link (GetDownloadUrlForPublisherReport): the
+        compressed CSV while the link is good; 403 for an expired or forged one."""
+        fields = urllib.parse.parse_qs(query.decode("latin-1"))
+        service = self.backend.service
+        with service.lock:
+            content = download(
+                service.registry,
+                path.removeprefix(REPORTS),
+                fields.get("expires", [""])[0],
+                fields.get("signature", [""])[0],
+            )
+        if content is None:
+            message = "The link is expired, or it is not a publisher report's link"
+            return 403, {"Content-Type": "application/json"}, error_body("AccessDenied", message)
+        return 200, {"Content-Type": "application/gzip"}, content
 
     def _control(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         headers = {"Content-Type": "application/json"}
