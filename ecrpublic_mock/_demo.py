@@ -101,4 +101,28 @@ def run(say: Callable[[str], object] = print) -> None:
             say(f"caught {error.response['Error']['Code']}: {error.response['Error']['Message']}")
         client.delete_repository(repositoryName="demo/web", force=True)
         say("deleted demo/web with its images (force=True)")
+    if "CreatePremiumRepository" in client.meta.service_model.operation_names:  # 1.44.18+
+        _premium(say)
     say("mock stopped: nothing was sent to the network")
+
+
+def _premium(say: Callable[[str], object]) -> None:
+    """A premium repository, published and bought by one account."""
+    with mock_ecr_public(registry_verified=True, registry_alias="demo-corp") as ecr:
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        created = client.create_premium_repository(
+            repositoryName="demo/paid", marketplaceProducts=["prod-demo"]
+        )["premiumRepository"]
+        say(
+            f"created premium {created['repositoryName']} ({created['state']}): {created['repositoryUri']}"
+        )
+        ecr.push_image("demo/paid", "1.0", repository_type="PREMIUM")
+        client.set_repository_state(
+            repositoryName="demo/paid", repositoryType="PREMIUM", state="AVAILABLE"
+        )
+        ecr.entitle("prod-demo")
+        for entry in client.describe_entitled_repositories()["repositories"]:
+            say(
+                f"entitled through {entry['entitledViaProductId']}: "
+                f"{entry['repositoryName']} ({entry['state']}) at {entry['repositoryUri']}"
+            )

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import botocore.session
 import pytest
 
 from ecrpublic_mock.__main__ import main
@@ -15,6 +16,15 @@ def test_demo_runs_in_process(capsys):
     assert "pushed the manifest list demo/web:latest over both platforms" in out
     assert "caught ImageTagAlreadyExistsException: The image tag 'latest' already exists" in out
     assert out.rstrip().endswith("mock stopped: nothing was sent to the network")
+    model = botocore.session.get_session().get_service_model("ecr-public")
+    premium = [
+        "created premium demo/paid (DRAFT): public.ecr.aws/premium/demo-corp/demo/paid",
+        "entitled through prod-demo: demo/paid (AVAILABLE) at "
+        "public.ecr.aws/entitled/demo-corp/demo/paid",
+    ]
+    # The premium part runs where the installed model has premium repositories.
+    shown = "CreatePremiumRepository" in model.operation_names
+    assert [line in out.splitlines() for line in premium] == [shown, shown]
 
 
 @pytest.mark.slow
