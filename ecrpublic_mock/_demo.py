@@ -109,13 +109,13 @@ def run(say: Callable[[str], object] = print) -> None:
 def _premium(say: Callable[[str], object]) -> None:
     """A premium repository, published and bought by one account."""
     with mock_ecr_public(registry_verified=True, registry_alias="demo-corp") as ecr:
-        client = boto3.client("ecr-public", region_name="us-east-1")
+        # Any: the published type stubs predate the premium operations.
+        client: Any = boto3.client("ecr-public", region_name="us-east-1")
         created = client.create_premium_repository(
             repositoryName="demo/paid", marketplaceProducts=["prod-demo"]
         )["premiumRepository"]
-        say(
-            f"created premium {created['repositoryName']} ({created['state']}): {created['repositoryUri']}"
-        )
+        name, state, uri = (created[key] for key in ("repositoryName", "state", "repositoryUri"))
+        say(f"created premium {name} ({state}): {uri}")
         ecr.push_image("demo/paid", "1.0", repository_type="PREMIUM")
         client.set_repository_state(
             repositoryName="demo/paid", repositoryType="PREMIUM", state="AVAILABLE"

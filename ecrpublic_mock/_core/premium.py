@@ -31,8 +31,8 @@ def _check_products(products: Sequence[str]) -> None:
 
 def create_premium(
     registry: Registry,
-    name: str,
     products: Sequence[str],
+    name: str,
     tags: Sequence[tuple[str, str]],
     catalog: Mapping[str, Any],
     logo: bytes | None,

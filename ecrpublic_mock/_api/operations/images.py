@@ -69,23 +69,29 @@ def _detail(request: Request, repo: Repository, found: Image) -> Params:
     return detail
 
 
-def describe_images(request: Request) -> Params:
-    repo = request.repository()
+def named_images(request: Request, repo: Repository, kind: str) -> tuple[list[Image], Params]:
+    """The images a describe call asks for: those its ``imageIds`` name (each image once,
+    in the order first named), or a page of them all."""
     request.exclusive("imageIds")
     image_ids = request.params.get("imageIds")
-    if image_ids is not None:
-        found: dict[str, Image] = {}
-        for image_id in image_ids:
-            match = image(repo, image_id.get("imageDigest"), image_id.get("imageTag"))
-            found[match.digest] = match
-        return {"imageDetails": [_detail(request, repo, match) for match in found.values()]}
-    images, extra = request.page(repo.images, "images")
+    if image_ids is None:
+        return request.page(repo.images, kind)
+    found: dict[str, Image] = {}
+    for image_id in image_ids:
+        match = image(repo, image_id.get("imageDigest"), image_id.get("imageTag"))
+        found[match.digest] = match
+    return list(found.values()), {}
+
+
+def describe_images(request: Request) -> Params:
+    repo = request.repository()
+    images, extra = named_images(request, repo, "images")
     return {"imageDetails": [_detail(request, repo, match) for match in images], **extra}
 
 
-def describe_image_tags(request: Request) -> Params:
-    repo = request.repository()
-    records, extra = request.page(repo.image_tags, "tags")
+def tag_details(request: Request, repo: Repository, kind: str) -> tuple[list[Params], Params]:
+    """A page of the repository's tags, each with its image's summary."""
+    records, extra = request.page(repo.image_tags, kind)
     details = [
         {
             "imageTag": record.tag,
@@ -94,6 +100,11 @@ def describe_image_tags(request: Request) -> Params:
         }
         for record in records
     ]
+    return details, extra
+
+
+def describe_image_tags(request: Request) -> Params:
+    details, extra = tag_details(request, request.repository(), "tags")
     return {"imageTagDetails": details, **extra}
 
 

@@ -25,10 +25,9 @@ from ..._core.premium import (
 from ..._core.reports import download_link, find_report, listed
 from ..._core.repositories import delete_repository as delete
 from ..._core.state import PREMIUM
-from .images import summary
-from .repositories import repository_output
+from .images import named_images, summary, tag_details
+from .repositories import creation, listing, repository_output
 from .request import Params, Request, table
-from .tags import tag_pairs
 
 if TYPE_CHECKING:
     from ..._core.state import Image, Repository
@@ -56,33 +55,13 @@ def _named(repo: Repository, **members: object) -> Params:
 
 
 def create_premium_repository(request: Request) -> Params:
-    params = request.params
-    catalog = params.get("catalogData") or {}
-    repo = create_premium(
-        request.registry,
-        params["repositoryName"],
-        params["marketplaceProducts"],
-        tag_pairs(params.get("tags") or []),
-        catalog,
-        catalog.get("logoImageBlob"),
-    )
+    products = request.params["marketplaceProducts"]
+    repo = create_premium(request.registry, products, *creation(request))
     return {"premiumRepository": _premium_output(repo), "catalogData": catalog_view(repo)}
 
 
 def describe_premium_repositories(request: Request) -> Params:
-    request.exclusive("repositoryNames")
-    names = request.params.get("repositoryNames")
-    account = request.registry_id((names or [""])[0])
-    premium = request.registry.premium
-    if names is not None:
-        found = []
-        for name in dict.fromkeys(names):
-            repo = premium.get(name)
-            if repo is None:
-                raise messages.repository_not_found(name, account)
-            found.append(_premium_output(repo))
-        return {"repositories": found}
-    repos, extra = request.page(premium, "premium-repositories")
+    repos, extra = listing(request, PREMIUM)
     return {"repositories": [_premium_output(repo) for repo in repos], **extra}
 
 
@@ -255,40 +234,24 @@ def _entitled(request: Request) -> Repository:
 
 def describe_entitled_images(request: Request) -> Params:
     repo = _entitled(request)
-    request.exclusive("imageIds")
-    image_ids = request.params.get("imageIds")
-    if image_ids is not None:
-        found: dict[str, Image] = {}
-        for image_id in image_ids:
-            match = image(repo, image_id.get("imageDigest"), image_id.get("imageTag"))
-            found[match.digest] = match
-        images = list(found.values())
-        extra: Params = {}
-    else:
-        images, extra = request.page(repo.images, "entitled-images")
+    images, extra = named_images(request, repo, "entitled-images")
     details = []
     for match in images:
         detail: Params = {"repositoryName": repo.name, **summary(repo, match)}
         if match.tags:
             detail["imageTags"] = list(match.tags)
         details.append(detail)
-    echo = {"repositoryName": repo.name, "registryAlias": request.params["registryAlias"]}
-    return {**echo, "imageDetails": details, **extra}
+    return {**_entitled_echo(request, repo), "imageDetails": details, **extra}
 
 
 def describe_entitled_image_tags(request: Request) -> Params:
     repo = _entitled(request)
-    records, extra = request.page(repo.image_tags, "entitled-tags")
-    details = [
-        {
-            "imageTag": record.tag,
-            "createdAt": record.created_at.timestamp(),
-            "imageDetail": summary(repo, repo.images[record.digest]),
-        }
-        for record in records
-    ]
-    echo = {"repositoryName": repo.name, "registryAlias": request.params["registryAlias"]}
-    return {**echo, "imageTagDetails": details, **extra}
+    details, extra = tag_details(request, repo, "entitled-tags")
+    return {**_entitled_echo(request, repo), "imageTagDetails": details, **extra}
+
+
+def _entitled_echo(request: Request, repo: Repository) -> Params:
+    return {"repositoryName": repo.name, "registryAlias": request.params["registryAlias"]}
 
 
 # -- publisher reports ------------------------------------------------------------------

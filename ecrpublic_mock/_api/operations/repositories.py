@@ -8,6 +8,7 @@ from ..._core import messages
 from ..._core.catalog import catalog_view
 from ..._core.repositories import create_repository as create
 from ..._core.repositories import delete_repository as delete
+from ..._core.state import FREE
 from .request import Params, Request, table
 from .tags import tag_pairs
 
@@ -33,33 +34,40 @@ def repository_output(repo: Repository) -> Params:
     return output
 
 
-def create_repository(request: Request) -> Params:
+def creation(request: Request) -> tuple[str, list[tuple[str, str]], Params, bytes | None]:
+    """What CreateRepository and CreatePremiumRepository both take: the name, the resource
+    tags, the catalog data and its logo."""
     params = request.params
     catalog = params.get("catalogData") or {}
-    repo = create(
-        request.registry,
-        params["repositoryName"],
-        tag_pairs(params.get("tags") or []),
-        catalog,
-        catalog.get("logoImageBlob"),
-    )
+    tags = tag_pairs(params.get("tags") or [])
+    return params["repositoryName"], tags, catalog, catalog.get("logoImageBlob")
+
+
+def create_repository(request: Request) -> Params:
+    repo = create(request.registry, *creation(request))
     return {"repository": repository_output(repo), "catalogData": catalog_view(repo)}
 
 
-def describe_repositories(request: Request) -> Params:
+def listing(request: Request, kind: str) -> tuple[list[Repository], Params]:
+    """The repositories of ``kind`` a describe call asks for: those ``repositoryNames``
+    names (each once, in its order), or a page."""
     request.exclusive("repositoryNames")
     names = request.params.get("repositoryNames")
     account = request.registry_id((names or [""])[0])
-    repositories = request.registry.repositories
-    if names is not None:
-        found = []
-        for name in dict.fromkeys(names):
-            repo = repositories.get(name)
-            if repo is None:
-                raise messages.repository_not_found(name, account)
-            found.append(repository_output(repo))
-        return {"repositories": found}
-    repos, extra = request.page(repositories, "repositories")
+    repositories = request.registry.namespace(kind)
+    if names is None:
+        return request.page(repositories, kind.lower())
+    found = []
+    for name in dict.fromkeys(names):
+        repo = repositories.get(name)
+        if repo is None:
+            raise messages.repository_not_found(name, account)
+        found.append(repo)
+    return found, {}
+
+
+def describe_repositories(request: Request) -> Params:
+    repos, extra = listing(request, FREE)
     return {"repositories": [repository_output(repo) for repo in repos], **extra}
 
 
