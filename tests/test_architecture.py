@@ -134,18 +134,30 @@ def test_no_import_cycle():
 
 @pytest.mark.slow
 def test_importing_the_package_completes_the_operation_table():
-    """No module is imported for its side effect: the table is whole right after import."""
+    """No module is imported for its side effect: the table is whole right after import.
+
+    Every operation of the installed botocore's model has a handler. The table may name
+    more: it holds the handlers of the newest model's operations (42 in botocore 1.44.18)
+    whichever botocore is installed; under an older one (23 operations in 1.29.0) the
+    others are never reached (its clients do not send them, and the server answers
+    UnknownOperationException for an operation outside the installed model)."""
+    from ecrpublic_mock._api.model import service_model
+    from ecrpublic_mock._api.operations import HANDLERS
+
     script = (
         "import ecrpublic_mock, sys\n"
         "from ecrpublic_mock._api.operations import HANDLERS\n"
         "from ecrpublic_mock._api.model import service_model\n"
-        "assert set(HANDLERS) == set(service_model().operation_names), set(HANDLERS)\n"
-        "print(len(HANDLERS))\n"
+        "missing = set(service_model().operation_names) - set(HANDLERS)\n"
+        "assert not missing, sorted(missing)\n"
+        "print(len(HANDLERS), len(service_model().operation_names))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
-    assert (done.returncode, done.stdout.strip()) == (0, "23"), done.stderr
+    counts = f"{len(HANDLERS)} {len(service_model().operation_names)}"
+    print(f"handlers, operations of the installed model: {done.stdout.strip()}")
+    assert (done.returncode, done.stdout.strip()) == (0, counts), done.stderr
 
 
 def test_the_package_init_imports_nothing_for_side_effects():
@@ -171,6 +183,8 @@ def test_the_readme_options_table_lists_every_option_with_its_default():
         elif isinstance(default, int):
             mib = default / (1024 * 1024)
             assert shown in (f"{default:,}", f"{mib:,.0f} MiB"), (name, shown)
+        elif default is None:
+            assert shown == "None", (name, shown)
         else:
             assert shown == default, (name, shown)
 

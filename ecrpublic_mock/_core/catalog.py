@@ -7,6 +7,8 @@ import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from . import messages
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -36,6 +38,9 @@ def store_catalog(repo: Repository, fields: Mapping[str, Any], logo: bytes | Non
 def merge_catalog(repo: Repository, fields: Mapping[str, Any], logo: bytes | None) -> None:
     """Members present replace the stored ones, absent ones stay; an empty logo removes
     the logo (PutPremiumRepositoryCatalogData's documented merge)."""
+    categories = fields.get("categories") or ()
+    if len(set(categories)) != len(categories):  # "each category at most once" (the model)
+        raise messages.invalid(messages.DUPLICATE_CATEGORIES)
     stored = dict(repo.catalog)
     for key in TEXT_FIELDS:
         value = fields.get(key)

@@ -277,6 +277,7 @@ PREMIUM_NOT_ENABLED = Text(
     "premium repositories",
 )
 DUPLICATE_PRODUCTS: Constraint = ("marketplaceProducts", "must not contain duplicates")
+DUPLICATE_CATEGORIES: Constraint = ("catalogData.categories", "must not contain duplicates")
 MUST_BE_PREMIUM: Constraint = ("repositoryType", "must be PREMIUM")
 TYPES_MUST_DIFFER: Constraint = ("associatedRepositoryType", "must differ from repositoryType")
 PERIOD_MISSING: Constraint = (
