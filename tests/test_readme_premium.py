@@ -1,0 +1,34 @@
+"""The README's "Premium repositories" example, run as printed in a throw-away pytest
+session (``pytester``): the README cannot drift from what works."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import botocore.session
+import pytest
+
+pytest_plugins = ["pytester"]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        "CreatePremiumRepository"
+        not in botocore.session.get_session().get_service_model("ecr-public").operation_names,
+        reason="this botocore's ecr-public model has no premium repositories",
+    ),
+]
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def readme_example() -> str:
+    section = README.read_text().split("## Premium repositories\n", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    return code
+
+
+def test_the_readme_premium_example_passes(pytester):
+    pytester.makepyfile(test_readme=readme_example())
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
