@@ -24,7 +24,12 @@ NAME_SHAPE = MODEL.operation_model("CreateRepository").input_shape.members["repo
 NAME_PATTERN = NAME_SHAPE.metadata["pattern"]
 NAME_MAX = NAME_SHAPE.metadata["max"]
 ALIAS_RE = re.compile(r"^[a-z][0-9][a-z][0-9][a-z][0-9][a-z][0-9]$")
+# The Repository output shape's members. The mock always renders the five of botocore
+# 1.29's model (API_Repository.html: ARN, registry id, name, URI, creation time); later
+# models add optional ones, such as ``associatedRepositories``, which the mock renders
+# only for a repository that has an association.
 REPOSITORY_FIELDS = set(MODEL.shape_for("Repository").members)
+REPOSITORY_ALWAYS = {"repositoryArn", "registryId", "repositoryName", "repositoryUri", "createdAt"}
 
 
 def all_repositories(client):
@@ -37,6 +42,13 @@ def all_repositories(client):
 
 def names_of(repositories):
     return [r["repositoryName"] for r in repositories]
+
+
+def assert_repository_fields(repo):
+    """A Repository renders the members it always has, and only members of the model."""
+    assert REPOSITORY_ALWAYS <= REPOSITORY_FIELDS
+    assert set(repo) >= REPOSITORY_ALWAYS, sorted(REPOSITORY_ALWAYS - set(repo))
+    assert set(repo) <= REPOSITORY_FIELDS, sorted(set(repo) - REPOSITORY_FIELDS)
 
 
 def names_on_later_pages(client, page_size, token):
@@ -61,7 +73,7 @@ def test_create_returns_repository_shape(ecr, client):
     with freeze_time("2024-01-02 03:04:05"):
         response = client.create_repository(repositoryName="app")
     repo = response["repository"]
-    assert set(repo) == REPOSITORY_FIELDS
+    assert_repository_fields(repo)
     assert repo["registryId"] == ACCOUNT
     assert repo["repositoryName"] == "app"
     assert repo["repositoryArn"] == f"arn:aws:ecr-public::{ACCOUNT}:repository/app"
@@ -127,6 +139,15 @@ def test_other_account_changes_alias_and_identifiers(account):
 # CreateRepository: names
 # --------------------------------------------------------------------------------------
 
+# Names whose verdict is the installed model's pattern. botocore 1.29's
+# ``(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`` allows one separator
+# between components; later models' ``[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/...)*`` also
+# allow ``__`` and runs of ``-``. Each is accepted or refused as the installed model's
+# pattern says.
+MODEL_DEPENDENT_NAMES = ["a--b", "a__b", "a---b", "team/a__b-c", "a__b--c/d"]
+ACCEPTED_BY_MODEL = [name for name in MODEL_DEPENDENT_NAMES if re.fullmatch(NAME_PATTERN, name)]
+REFUSED_BY_MODEL = [name for name in MODEL_DEPENDENT_NAMES if not re.fullmatch(NAME_PATTERN, name)]
+
 VALID_NAMES = [
     "ab",
     "a1",
@@ -141,6 +162,7 @@ VALID_NAMES = [
     "v1.2.3",
     "a" * NAME_MAX,
     ("team/" * 40) + "a" * (NAME_MAX - 200),
+    *ACCEPTED_BY_MODEL,
 ]
 
 
@@ -197,9 +219,12 @@ INVALID_PATTERN_NAMES = [
     "_under",
     "under_",
     "a..b",
-    "a--b",
     "a._b",
-    "a__b",
+    "a___b",
+    "a_-b",
+    "a-_b",
+    "a__",
+    "__a",
     "a//b",
     "/ab",
     "ab/",
@@ -208,6 +233,7 @@ INVALID_PATTERN_NAMES = [
     "a:b",
     "ab\u00e9",
     "team/-app",
+    *REFUSED_BY_MODEL,
 ]
 
 
@@ -595,7 +621,7 @@ def test_delete_returns_deleted_repository(client, name):
     client.create_repository(repositoryName="other")
     response = client.delete_repository(repositoryName=name)
     assert response["repository"] == created
-    assert set(response["repository"]) == REPOSITORY_FIELDS
+    assert_repository_fields(response["repository"])
     assert names_of(all_repositories(client)) == ["other"]
     with pytest.raises(client.exceptions.RepositoryNotFoundException):
         client.describe_repositories(repositoryNames=[name])

@@ -1,6 +1,6 @@
 """The handler of every operation of the API, by name: the table is built here from each
-module's own, so it is complete once this module is imported (a test checks it names
-exactly the model's operations)."""
+module's own, so it is complete once this module is imported (a test checks it covers
+every operation of the installed model; it holds the newest model's, whatever is installed)."""
 
 from __future__ import annotations
 
