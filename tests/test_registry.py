@@ -27,21 +27,47 @@ TOKEN_PATTERN = (
 UTC = dt.timezone.utc
 
 
-def expected_registry(account, alias):
+# premiumStatus and premiumRegistryUri came with the model of botocore 1.44.18; an older
+# model's Registry lacks them, and the service it describes never sent them.
+REGISTRY_MEMBERS = MODEL.shape_for("Registry").members
+
+
+def alias_entry(name, *, primary, default):
     return {
+        "name": name,
+        "status": "ACTIVE",
+        "primaryRegistryAlias": primary,
+        "defaultRegistryAlias": default,
+    }
+
+
+def expected_registry(account, alias, *, verified=False, custom=None, premium=False):
+    """The registry's entry, with the members the installed model's Registry defines.
+
+    ``alias`` is the generated default alias; a ``custom`` one is the primary alias, listed
+    first, and every URI uses it. ``premium``: premiumStatus ENABLED and a
+    premiumRegistryUri ``public.ecr.aws/premium/<primary alias>`` (spec16, "Options").
+    """
+    if custom is None:
+        aliases = [alias_entry(alias, primary=True, default=True)]
+    else:
+        aliases = [
+            alias_entry(custom, primary=True, default=False),
+            alias_entry(alias, primary=False, default=True),
+        ]
+    primary = custom or alias
+    registry = {
         "registryId": account,
         "registryArn": f"arn:aws:ecr-public::{account}:registry/{account}",
-        "registryUri": f"public.ecr.aws/{alias}",
-        "verified": False,
-        "aliases": [
-            {
-                "name": alias,
-                "status": "ACTIVE",
-                "primaryRegistryAlias": True,
-                "defaultRegistryAlias": True,
-            }
-        ],
+        "registryUri": f"public.ecr.aws/{primary}",
+        "verified": verified,
+        "aliases": aliases,
     }
+    if "premiumStatus" in REGISTRY_MEMBERS:
+        registry["premiumStatus"] = "ENABLED" if premium else "DISABLED"
+    if premium and "premiumRegistryUri" in REGISTRY_MEMBERS:
+        registry["premiumRegistryUri"] = f"public.ecr.aws/premium/{primary}"
+    return registry
 
 
 # --------------------------------------------------------------------------------------
@@ -59,6 +85,34 @@ def test_describe_registries_exact(account):
         response = client.describe_registries()
         assert body(response) == {"registries": [expected_registry(account, ecr.registry_alias)]}
         assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    ("verified", "custom", "premium"),
+    [
+        (True, None, False),
+        (False, "acme", False),
+        (True, "acme", True),
+        (True, "my-org.io_x", True),
+    ],
+)
+def test_describe_registries_verified_and_custom_alias(verified, custom, premium):
+    """spec16, "Options": ``registry_verified`` is Registry.verified; a custom alias is
+    the primary alias, listed first (ACTIVE, primary, not default), then the generated
+    default one (not primary, default); premiumStatus is ENABLED only when the registry
+    is verified AND has a custom alias, and only then is premiumRegistryUri answered."""
+    with mock_ecr_public() as plain:
+        default = plain.registry_alias
+    options = {"registry_verified": verified, "registry_alias": custom}
+    with mock_ecr_public(**options):
+        client = boto3.client("ecr-public", region_name="us-east-1")
+        response = client.describe_registries()
+        expected = expected_registry(
+            ACCOUNT, default, verified=verified, custom=custom, premium=premium
+        )
+        assert body(response) == {"registries": [expected]}
+        uri = client.create_repository(repositoryName="app")["repository"]["repositoryUri"]
+        assert uri == f"public.ecr.aws/{custom or default}/app"
 
 
 def test_describe_registries_alias_shape(ecr, client):

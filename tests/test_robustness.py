@@ -11,11 +11,12 @@ exact texts are the mock's own.
 import json
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ecrpublic_mock import EcrPublicMockBug, mock_ecr_public
+from ecrpublic_mock import Call, EcrPublicMockBug, mock_ecr_public
 from ecrpublic_mock._api import operations as _operations
 from ecrpublic_mock._api.dispatch import answer
 from ecrpublic_mock._api.service import Service
@@ -142,3 +143,71 @@ def test_a_bug_in_the_mock_surfaces_with_the_operation_named(monkeypatch):
         with pytest.raises(EcrPublicMockBug, match="while serving DescribeRepositories") as info:
             client.describe_repositories()
     assert isinstance(info.value.__cause__, KeyError)
+
+
+# -- an operation of a newer model --------------------------------------------------------
+
+UNSERVED = "FrobnicateRepository"
+
+
+@pytest.fixture
+def newer_botocore(tmp_path):
+    """A botocore session whose ecr-public model has one operation more than the
+    installed one (as a newer botocore's would): the installed service-2.json, plus
+    FrobnicateRepository, in a data directory searched before botocore's own."""
+    # A fresh session's loader: the dict changed below is no other session's cached model.
+    loader = botocore.session.get_session().get_component("data_loader")
+    document = loader.load_service_model("ecr-public", "service-2")
+    document["operations"][UNSERVED] = {
+        "name": UNSERVED,
+        "http": {"method": "POST", "requestUri": "/"},
+        "input": {"shape": "FrobnicateRepositoryRequest"},
+        "output": {"shape": "FrobnicateRepositoryResponse"},
+        "errors": [{"shape": "RepositoryNotFoundException"}],
+    }
+    document["shapes"]["FrobnicateRepositoryRequest"] = {
+        "type": "structure",
+        "required": ["repositoryName"],
+        "members": {
+            "repositoryName": {"shape": "RepositoryName"},
+            "maxResults": {"shape": "MaxResults"},
+        },
+    }
+    document["shapes"]["FrobnicateRepositoryResponse"] = {"type": "structure", "members": {}}
+    folder = tmp_path / "ecr-public" / document["metadata"]["apiVersion"]
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(document))
+    session = botocore.session.Session()
+    session.get_component("data_loader").search_paths.insert(0, str(tmp_path))
+    assert UNSERVED in session.get_service_model("ecr-public").operation_names
+    return session
+
+
+def test_an_operation_the_mock_does_not_serve_is_a_clean_error(newer_botocore):
+    """spec16, "Unknown operations" (docs/aws-behaviour.md, section "Older and newer
+    botocore"): an operation a newer botocore's client sends, which the mock has no
+    handler for, is ``UnknownOperationException`` (HTTP 400) ``ecrpublic-mock does not
+    serve the operation <Name> yet``: a ClientError, never a crash. The call log records
+    it with that outcome, and the mock serves on, its state untouched."""
+    with mock_ecr_public() as ecr:
+        client = newer_botocore.create_client("ecr-public", region_name="us-east-1")
+        client.create_repository(repositoryName="app")
+        with pytest.raises(ClientError) as excinfo:
+            client.frobnicate_repository(repositoryName="app", maxResults=5)
+        assert excinfo.value.response["Error"] == {
+            "Code": "UnknownOperationException",
+            "Message": "ecrpublic-mock does not serve the operation FrobnicateRepository yet",
+        }
+        assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert excinfo.value.operation_name == UNSERVED
+        assert ecr.calls[-1] == Call(
+            UNSERVED, {"repositoryName": "app", "maxResults": 5}, "UnknownOperationException"
+        )
+        assert not ecr.calls[-1].succeeded
+        names = [r["repositoryName"] for r in client.describe_repositories()["repositories"]]
+        assert names == ["app"]
+        assert [call.operation for call in ecr.calls] == [
+            "CreateRepository",
+            UNSERVED,
+            "DescribeRepositories",
+        ]

@@ -22,6 +22,7 @@ import sys
 import threading
 
 import boto3
+import botocore.session
 import pytest
 from _clients import Docker, dockerd  # noqa: F401 - dockerd: the session's private dockerd
 from _manifests import DOCKER_MANIFEST, build_image, put
@@ -40,6 +41,7 @@ from ecrpublic_mock._server.control import Backend
 pytestmark = pytest.mark.slow
 
 CREDENTIALS = {"aws_access_key_id": "x", "aws_secret_access_key": "y"}
+OPERATIONS = botocore.session.get_session().get_service_model("ecr-public").operation_names
 TARGET = "SpencerFrontendService."
 SIGV4 = "AWS4-HMAC-SHA256"
 
@@ -206,13 +208,37 @@ def test_another_region_is_unsupported_for_everything(server, method):
 
 @pytest.mark.parametrize(
     "target",
-    [None, "", "DescribeRepositories", "Other.DescribeRepositories", TARGET + "Nope", TARGET],
+    [None, "", "DescribeRepositories", "Other.DescribeRepositories", TARGET],
 )
 def test_unknown_target(server, target):
+    """A target that names no operation of this service."""
     status, body = post(server.url, target)
     assert status == 400
     assert body["__type"] == "UnknownOperationException"
     assert body["message"] == f"Unknown operation {target or ''!r}"
+
+
+@pytest.mark.parametrize("operation", ["FrobnicateRepository", "Nope", "__class__"])
+def test_an_operation_the_mock_does_not_serve(operation):
+    """An operation of this service the mock does not serve (one a newer botocore would
+    send, FrobnicateRepository) is answered as in-process: 400 JSON
+    ``UnknownOperationException`` naming it, logged with that outcome; nothing is served,
+    and the mock serves on."""
+    with mock_ecr_public() as ecr, ecr.serve() as srv:
+        status, body = post(srv.url, TARGET + operation, b'{"repositoryName": "app"}')
+        assert (status, body) == (
+            400,
+            {
+                "__type": "UnknownOperationException",
+                "message": f"ecrpublic-mock does not serve the operation {operation} yet",
+            },
+        )
+        assert list(ecr.repositories) == []
+        assert ecr.calls == (
+            Call(operation, {"repositoryName": "app"}, "UnknownOperationException"),
+        )
+        status, body = post(srv.url, TARGET + "CreateRepository", b'{"repositoryName": "app"}')
+        assert (status, body["repository"]["repositoryName"]) == (200, "app")
 
 
 def test_unsigned_request_is_served_as_us_east_1(server):
@@ -899,6 +925,58 @@ def test_control_state_is_a_snapshot(server):
     assert repo["images"][digest]["tags"] == ["v1"]
     assert repo["images"][digest]["pushed_at"].endswith("+00:00")
     assert len(repo["layers"]) == 2
+    # spec16's view fields, and the premium side (none here; no entitlement).
+    assert (repo["repository_type"], repo["state"], repo["marketplace_products"]) == (
+        "FREE",
+        None,
+        [],
+    )
+    assert repo["associated_repository"] is None
+    image = repo["images"][digest]
+    assert (image["subject"], image["status"], image["scheduled_deletion_at"]) == (None,) * 3
+    assert (state["premiumRepositories"], state["entitlements"]) == ([], [])
+
+
+@pytest.mark.skipif(
+    "CreatePremiumRepository" not in OPERATIONS,
+    reason="this botocore's model has no premium operations",
+)
+def test_control_state_shows_premium_repositories_and_entitlements():
+    """GET /_ecrpublic_mock/state: ``premiumRepositories`` are the premium views (as
+    ``repositories`` are the free ones) and ``entitlements`` the products the account is
+    entitled to, in the order granted; while served, the premium URIs name the server's
+    host and port (spec16, "Options" and "Namespaces")."""
+    options = {"registry_verified": True, "registry_alias": "acme"}
+    with mock_ecr_public(**options) as ecr, ecr.serve() as srv:
+        remote = client_of(srv.url)
+        remote.create_premium_repository(repositoryName="pro", marketplaceProducts=["p1", "p2"])
+        digest = ecr.push_image("pro", tag="v1", repository_type="PREMIUM")
+        remote.set_repository_state(
+            repositoryName="pro", repositoryType="PREMIUM", state="AVAILABLE"
+        )
+        ecr.entitle("p2")
+        ecr.entitle("p9")
+        host = srv.url.removeprefix("http://")
+        (registry,) = remote.describe_registries()["registries"]
+        assert registry["premiumRegistryUri"] == f"{host}/premium/acme"
+        status, state, _ = control(srv, "GET", "state")
+    assert status == 200
+    assert (state["registryAlias"], state["repositories"]) == ("acme", [])
+    assert state["entitlements"] == ["p2", "p9"]
+    (repo,) = state["premiumRepositories"]
+    assert repo["name"] == "pro"
+    assert repo["arn"] == "arn:aws:ecr-public::123456789012:premium-repository/pro"
+    assert repo["uri"] == f"{host}/premium/acme/pro"
+    assert (repo["repository_type"], repo["state"], repo["marketplace_products"]) == (
+        "PREMIUM",
+        "AVAILABLE",
+        ["p1", "p2"],
+    )
+    assert repo["tags"] == {"v1": digest}
+    assert (repo["images"][digest]["status"], repo["images"][digest]["scheduled_deletion_at"]) == (
+        "ACTIVE",
+        None,
+    )
 
 
 @pytest.mark.parametrize(

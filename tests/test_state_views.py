@@ -1,26 +1,52 @@
 """State views (``EcrPublicMock.repositories``): read-only snapshots of the mock's state.
 
-Source: ``EcrPublicMock.repositories``'s docstring ("a read-only snapshot of every
-repository, its images, tags and layers") and ``ecrpublic_mock/_views.py`` (frozen
-dataclasses; mappings are ``MappingProxyType``; repositories in creation order, images in
-push order; "later changes don't show"). A view must say what the API says: every field is
-checked against the Describe*/Get* answer for the same state.
+Source: ``EcrPublicMock.repositories``'s docstring ("a read-only snapshot of every (free)
+repository, its images, tags and layers"), ``EcrPublicMock.premium_repositories``'s ("the
+same snapshot of every premium repository (with its state and products)") and
+``ecrpublic_mock/_handle/views.py`` (frozen dataclasses; mappings are
+``MappingProxyType``; repositories in creation order, images in push order; "later
+changes don't show"; "deprecated images whose time has come are gone"). A view must say
+what the API says: every field is checked against the Describe*/Get* answer for the same
+state. ``catalog_data`` holds what was set; the members the service derives
+(``artifactTypes``, ``badges``: spec16, "Premium catalog data") are the API's alone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import hashlib
 import json
 from collections.abc import Mapping
 
 import boto3
+import botocore.exceptions
+import botocore.session
 import pytest
+from freezegun import freeze_time
 
 from ecrpublic_mock import ImageView, LayerView, RepositoryView, mock_ecr_public
 
 ACCOUNT = "123456789012"
+MODEL = botocore.session.get_session().get_service_model("ecr-public")
+# Members and operations botocore 1.44.18's model added: an older model's answers lack them.
+IMAGE_DETAIL = set(MODEL.shape_for("ImageDetail").members)
+REPOSITORY = set(MODEL.shape_for("Repository").members)
+PREMIUM_MODEL = "CreatePremiumRepository" in MODEL.operation_names
+HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
+DERIVED_CATALOG = ("badges", "artifactTypes")
+_no_premium = pytest.mark.skipif(
+    not PREMIUM_MODEL, reason="this botocore's model has no premium operations"
+)
+
+
+def needs_premium(test):
+    """A test of premium repositories: skipped under a model without them; its ``ecr`` is a
+    registry that may create them (verified, custom alias: spec16, "Options")."""
+    return _no_premium(pytest.mark.ecr_public(registry_verified=True, registry_alias="acme")(test))
+
+
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
@@ -40,33 +66,76 @@ POLICY = json.dumps(
 )
 
 
-def described_images(client, repo: str) -> dict[str, dict]:
-    return {
-        d["imageDigest"]: d for d in client.describe_images(repositoryName=repo)["imageDetails"]
-    }
+def described_images(client, repo: str, **typed) -> dict[str, dict]:
+    details = client.describe_images(repositoryName=repo, **typed)["imageDetails"]
+    return {d["imageDigest"]: d for d in details}
 
 
-def described_tags(client, repo: str) -> dict[str, str]:
-    details = client.describe_image_tags(repositoryName=repo)["imageTagDetails"]
+def described_tags(client, repo: str, **typed) -> dict[str, str]:
+    details = client.describe_image_tags(repositoryName=repo, **typed)["imageTagDetails"]
     return {d["imageTag"]: d["imageDetail"]["imageDigest"] for d in details}
 
 
+def get_catalog(get, **which) -> dict | None:
+    """A premium repository's catalog; None for one never set, which the API answers
+    with RepositoryCatalogDataNotFoundException (spec16, "Premium catalog data")."""
+    try:
+        return get(**which)["catalogData"]
+    except botocore.exceptions.ClientError as error:
+        code = error.response["Error"]["Code"]
+    assert code == "RepositoryCatalogDataNotFoundException"
+    return None
+
+
+def expected_artifact_types(view: RepositoryView) -> list[str]:
+    """spec16, "Premium catalog data": IMAGE when an image whose config is not a helm
+    chart's is stored, HELM when a helm chart is; IMAGE first."""
+    kinds = [image.artifact_media_type == HELM_CONFIG for image in view.images.values()]
+    return [kind for kind, held in (("IMAGE", False in kinds), ("HELM", True in kinds)) if held]
+
+
 def assert_repository_matches_api(client, view: RepositoryView) -> None:
-    """Every field of the view against what the API answers for it."""
-    (described,) = client.describe_repositories(repositoryNames=[view.name])["repositories"]
+    """Every field of the view against what the API answers for it (free or premium)."""
+    assert view.repository_type in ("FREE", "PREMIUM")
+    premium = view.repository_type == "PREMIUM"
+    which = {"repositoryName": view.name}
+    typed = {"repositoryType": "PREMIUM"} if premium else {}
+    if premium:
+        described = client.describe_premium_repositories(repositoryNames=[view.name])
+        (described,) = described["repositories"]
+        catalog = get_catalog(client.get_premium_repository_catalog_data, **which)
+        assert view.state == described["state"]
+        assert view.marketplace_products == tuple(described["marketplaceProducts"])
+        get_policy = client.get_premium_repository_policy
+    else:
+        (described,) = client.describe_repositories(repositoryNames=[view.name])["repositories"]
+        catalog = client.get_repository_catalog_data(**which)["catalogData"]
+        assert (view.state, view.marketplace_products) == (None, ())
+        get_policy = client.get_repository_policy
     assert view.arn == described["repositoryArn"]
     assert view.uri == described["repositoryUri"]
     assert view.created_at == described["createdAt"]
-    catalog = client.get_repository_catalog_data(repositoryName=view.name)["catalogData"]
-    assert as_lists(view.catalog_data) == catalog
+    if "associatedRepositories" in REPOSITORY:
+        associated = [
+            (other["repositoryName"], other["repositoryType"])
+            for other in described.get("associatedRepositories", [])
+        ]
+        assert [view.associated_repository] == (associated or [None])
+    if catalog is None:
+        assert dict(view.catalog_data) == {}
+    else:
+        derived = {key: catalog.pop(key) for key in DERIVED_CATALOG if key in catalog}
+        assert as_lists(view.catalog_data) == catalog
+        if "artifactTypes" in MODEL.shape_for("RepositoryCatalogData").members:
+            assert derived.get("artifactTypes", []) == expected_artifact_types(view)
     tags = client.list_tags_for_resource(resourceArn=view.arn)["tags"]
     assert dict(view.resource_tags) == {t["Key"]: t["Value"] for t in tags}
     try:
-        policy = client.get_repository_policy(repositoryName=view.name)["policyText"]
+        policy = get_policy(**which)["policyText"]
     except client.exceptions.RepositoryPolicyNotFoundException:
         policy = None
     assert view.policy == policy
-    images = described_images(client, view.name)
+    images = described_images(client, view.name, **typed)
     assert list(view.images) == list(images)
     for digest, image in view.images.items():
         detail = images[digest]
@@ -76,10 +145,17 @@ def assert_repository_matches_api(client, view: RepositoryView) -> None:
         assert image.pushed_at == detail["imagePushedAt"]
         assert image.media_type == detail["imageManifestMediaType"]
         assert image.artifact_media_type == detail.get("artifactMediaType")
-    assert dict(view.tags) == described_tags(client, view.name)
+        if "subjectManifestDigest" in IMAGE_DETAIL:
+            assert image.subject == detail.get("subjectManifestDigest")
+        if not premium:
+            assert (image.status, image.scheduled_deletion_at) == (None, None)
+        elif "imageStatus" in IMAGE_DETAIL:
+            assert image.status == detail["imageStatus"]
+            assert image.scheduled_deletion_at == detail.get("scheduledDeletionAt")
+    assert dict(view.tags) == described_tags(client, view.name, **typed)
     if view.layers:
         answer = client.batch_check_layer_availability(
-            repositoryName=view.name, layerDigests=list(view.layers)
+            repositoryName=view.name, layerDigests=list(view.layers), **typed
         )
         assert answer["failures"] == []
         assert {layer.digest: (layer.size, layer.media_type) for layer in view.layers.values()} == {
@@ -123,6 +199,10 @@ def test_views_are_the_documented_types(ecr, client):
         "images",
         "tags",
         "layers",
+        "repository_type",
+        "state",
+        "marketplace_products",
+        "associated_repository",
     ]
     assert [f.name for f in dataclasses.fields(ImageView)] == [
         "digest",
@@ -133,6 +213,9 @@ def test_views_are_the_documented_types(ecr, client):
         "size",
         "pushed_at",
         "references",
+        "subject",
+        "status",
+        "scheduled_deletion_at",
     ]
     assert [f.name for f in dataclasses.fields(LayerView)] == ["digest", "size", "media_type"]
 
@@ -495,3 +578,189 @@ def test_catalog_data_lists_are_read_only(ecr, client):
     answer = client.get_repository_catalog_data(repositoryName="app")["catalogData"]
     assert answer["architectures"] == ["x86-64"]
     assert list(ecr.repositories["app"].catalog_data["architectures"]) == ["x86-64"]
+
+
+# --- premium repositories and the fields the premium operations added -----------------------
+
+
+def test_free_views_carry_no_premium_fields(ecr, client):
+    """A free repository's view: type FREE, no state, no products, no association; its
+    images have no status and no scheduled deletion (views.py: "None in a free
+    repository"); a mock without premium repositories has an empty premium view."""
+    client.create_repository(repositoryName="app")
+    digest = ecr.push_image("app", tag="v1")
+    view = ecr.repositories["app"]
+    assert (view.repository_type, view.state, view.marketplace_products) == ("FREE", None, ())
+    assert view.associated_repository is None
+    image = view.images[digest]
+    assert (image.subject, image.status, image.scheduled_deletion_at) == (None, None, None)
+    assert isinstance(ecr.premium_repositories, Mapping)
+    assert dict(ecr.premium_repositories) == {}
+    assert_repository_matches_api(client, view)
+
+
+def test_subject_shows_in_the_view(ecr, client):
+    """An OCI 1.1 manifest with a ``subject``: the view's ``subject`` is that manifest's
+    digest (ImageView: "the digest of its OCI 1.1 subject"), as DescribeImages'
+    subjectManifestDigest is where the model has it."""
+    client.create_repository(repositoryName="app")
+    base = ecr.push_image("app", tag="v1", media_type=OCI_MANIFEST)
+    manifest = json.loads(ecr.repositories["app"].images[base].manifest)
+    size = len(ecr.repositories["app"].images[base].manifest.encode())
+    manifest["subject"] = {"mediaType": OCI_MANIFEST, "size": size, "digest": base}
+    manifest["annotations"] = {"org.example.kind": "signature"}
+    referrer = client.put_image(repositoryName="app", imageManifest=json.dumps(manifest))
+    digest = referrer["image"]["imageId"]["imageDigest"]
+    view = ecr.repositories["app"]
+    assert view.images[digest].subject == base
+    assert view.images[base].subject is None
+    assert_repository_matches_api(client, view)
+
+
+def create_premium(client, name, products=("prod-1",), **extra):
+    return client.create_premium_repository(
+        repositoryName=name, marketplaceProducts=list(products), **extra
+    )["premiumRepository"]
+
+
+@needs_premium
+def test_premium_views_say_what_the_premium_api_says(ecr, client):
+    """``premium_repositories`` holds the premium namespace only, in creation order, and
+    ``repositories`` the free one (spec16, "Namespaces": the same name can be in both);
+    each premium view's fields are DescribePremiumRepositories', the premium catalog,
+    policy and tags, and the images and layers the typed calls answer; the association
+    shows on both sides as (name, type)."""
+    client.create_repository(repositoryName="pro")
+    create_premium(
+        client,
+        "pro",
+        ["prod-1", "prod-2"],
+        catalogData={"description": "Hardened", "categories": ["SECURITY"]},
+        tags=[{"Key": "team", "Value": "core"}],
+    )
+    create_premium(client, "bare", ["prod-3"])
+    amd = ecr.push_image("pro", tag="amd64", layers=[b"amd"], repository_type="PREMIUM")
+    chart = ecr.push_image(
+        "pro",
+        tag="chart",
+        layers=[b"chart"],
+        media_type=OCI_MANIFEST,
+        config_media_type=HELM_CONFIG,
+        repository_type="PREMIUM",
+    )
+    index = ecr.push_index("pro", tag="latest", images=[amd], repository_type="PREMIUM")
+    client.set_premium_repository_policy(repositoryName="pro", policyText=POLICY)
+    client.set_repository_state(repositoryName="pro", repositoryType="PREMIUM", state="AVAILABLE")
+    client.associate_repositories(
+        repositoryName="pro",
+        repositoryType="FREE",
+        associatedRepositoryName="pro",
+        associatedRepositoryType="PREMIUM",
+    )
+    assert list(ecr.premium_repositories) == ["pro", "bare"]
+    assert list(ecr.repositories) == ["pro"]
+    pro = ecr.premium_repositories["pro"]
+    assert (pro.repository_type, pro.state) == ("PREMIUM", "AVAILABLE")
+    assert pro.marketplace_products == ("prod-1", "prod-2")
+    assert pro.associated_repository == ("pro", "FREE")
+    assert ecr.repositories["pro"].associated_repository == ("pro", "PREMIUM")
+    assert pro.arn == f"arn:aws:ecr-public::{ACCOUNT}:premium-repository/pro"
+    assert pro.uri == "public.ecr.aws/premium/acme/pro"
+    assert list(pro.images) == [amd, chart, index]
+    assert {d: image.status for d, image in pro.images.items()} == dict.fromkeys(
+        [amd, chart, index], "ACTIVE"
+    )
+    assert as_lists(pro.catalog_data) == {"description": "Hardened", "categories": ["SECURITY"]}
+    assert expected_artifact_types(pro) == ["IMAGE", "HELM"]
+    bare = ecr.premium_repositories["bare"]
+    assert (bare.state, bare.marketplace_products, bare.associated_repository) == (
+        "DRAFT",
+        ("prod-3",),
+        None,
+    )
+    for view in (pro, bare, ecr.repositories["pro"]):
+        assert_repository_matches_api(client, view)
+
+
+@needs_premium
+def test_image_status_and_its_deletion_show_in_the_view(ecr, client):
+    """SetImageStatus (spec16, "Image status"): DEPRECATED shows as the view's status with
+    scheduled_deletion_at = now + the period (the mock's clock, whole seconds), the time
+    SetImageStatus answered; ACTIVE cancels it; once the clock reaches the time the image
+    is gone from the view, while a view taken earlier keeps it."""
+    create_premium(client, "pro")
+    with freeze_time("2025-03-01 12:00:00.250000") as frozen:
+        kept = ecr.push_image("pro", tag="kept", layers=[b"kept"], repository_type="PREMIUM")
+        old = ecr.push_image("pro", tag="old", layers=[b"old"], repository_type="PREMIUM")
+        client.set_repository_state(
+            repositoryName="pro", repositoryType="PREMIUM", state="AVAILABLE"
+        )
+
+        def set_status(status, **days):
+            return client.set_image_status(
+                repositoryName="pro",
+                repositoryType="PREMIUM",
+                imageId={"imageDigest": old},
+                status=status,
+                **days,
+            )
+
+        answer = set_status("DEPRECATED", deprecationPeriodDays=90)
+        due = datetime.datetime(2025, 5, 30, 12, 0, tzinfo=datetime.timezone.utc)
+        assert answer["scheduledDeletionAt"] == due
+        image = ecr.premium_repositories["pro"].images[old]
+        assert (image.status, image.scheduled_deletion_at) == ("DEPRECATED", due)
+        assert_repository_matches_api(client, ecr.premium_repositories["pro"])
+        set_status("ACTIVE")
+        image = ecr.premium_repositories["pro"].images[old]
+        assert (image.status, image.scheduled_deletion_at) == ("ACTIVE", None)
+        set_status("DEPRECATED", deprecationPeriodDays=91)
+        before = ecr.premium_repositories["pro"]
+        frozen.move_to("2025-05-31 11:59:59")
+        assert list(ecr.premium_repositories["pro"].images) == [kept, old]
+        frozen.move_to("2025-05-31 12:00:00")
+        view = ecr.premium_repositories["pro"]
+        assert list(view.images) == [kept]
+        assert dict(view.tags) == {"kept": kept}
+        assert list(before.images) == [kept, old]
+        assert_repository_matches_api(client, view)
+
+
+@needs_premium
+def test_premium_views_are_read_only_snapshots(ecr, client):
+    """The premium views are the same frozen, read-only snapshots: later state changes,
+    product changes and associations don't show in a view taken before."""
+    create_premium(client, "pro", ["prod-1"])
+    client.create_repository(repositoryName="app")
+    registry_view = ecr.premium_repositories
+    view = registry_view["pro"]
+    client.set_repository_state(repositoryName="pro", repositoryType="PREMIUM", state="AVAILABLE")
+    client.put_premium_repository_products(
+        repositoryName="pro", marketplaceProducts=["prod-1", "prod-2"]
+    )
+    client.associate_repositories(
+        repositoryName="app",
+        repositoryType="FREE",
+        associatedRepositoryName="pro",
+        associatedRepositoryType="PREMIUM",
+    )
+    create_premium(client, "later")
+    assert (view.state, view.marketplace_products, view.associated_repository) == (
+        "DRAFT",
+        ("prod-1",),
+        None,
+    )
+    assert list(registry_view) == ["pro"]
+    now = ecr.premium_repositories["pro"]
+    assert (now.state, now.marketplace_products, now.associated_repository) == (
+        "AVAILABLE",
+        ("prod-1", "prod-2"),
+        ("app", "FREE"),
+    )
+    for field in ("state", "marketplace_products", "repository_type", "associated_repository"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(now, field, None)
+    with pytest.raises(TypeError):
+        ecr.premium_repositories["new"] = now
+    with pytest.raises(TypeError):
+        del ecr.premium_repositories["pro"]

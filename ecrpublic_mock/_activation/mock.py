@@ -264,7 +264,8 @@ class EcrPublicMock:
 
     @property
     def registry_alias(self) -> str:
-        """The registry's default alias, as in ``public.ecr.aws/<alias>/<repository>``."""
+        """The registry's primary alias, as in ``public.ecr.aws/<alias>/<repository>``: the
+        custom ``registry_alias`` where the mock has one, else the default alias."""
         return self._service.registry.alias
 
     def set_image_tag_mutability(self, repository_name: str, mutability: Mutability) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .model import operation_model, service_model
+from .model import model_operations, operation_model
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ def logged(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     A layer part is up to 20 MiB of base64; keeping every one would make the log hold
     every layer ever uploaded a second time.
     """
-    paths = _blob_paths(operation)
+    # Only the model's operations are cached: a server's callers can send any name.
+    paths = _blob_paths(operation) if operation in model_operations() else ()
     if not paths:
         return params
     kept = dict(params)
@@ -49,10 +50,7 @@ def logged(operation: str, params: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _blob_paths(operation: str) -> tuple[tuple[str | None, str], ...]:
-    """Blob members of an operation's input, top-level or one structure down (none for
-    an operation the installed model lacks: the mock does not serve it)."""
-    if operation not in service_model().operation_names:
-        return ()
+    """Blob members of an operation's input, top-level or one structure down."""
     shape: Any = operation_model(operation).input_shape
     found: list[tuple[str | None, str]] = []
     for name, member in shape.members.items():

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .._core import messages
 from .._core.errors import EcrPublicMockBug, ServiceError
 from .calls import Call, logged
 from .faults import take_fault
-from .model import service_model
+from .model import model_operations
 from .operations import HANDLERS, Request
 from .regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
 from .shapes import trim
@@ -70,11 +69,11 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
     return encode(status, payload)
 
 
-@cache
 def served(operation: str) -> bool:
     """Does the mock serve ``operation``: a handler, and the installed model's shapes?
-    A newer botocore's client can send one it does not know yet."""
-    return operation in HANDLERS and operation in service_model().operation_names
+    A newer botocore's client can send one it does not know yet. (Not cached per name:
+    a server's callers can send any name.)"""
+    return operation in HANDLERS and operation in model_operations()
 
 
 def error_payload(error: ServiceError) -> dict[str, Any]:

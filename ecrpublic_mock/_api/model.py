@@ -22,3 +22,9 @@ def service_model() -> ServiceModel:
 @cache
 def operation_model(name: str) -> OperationModel:
     return service_model().operation_model(name)
+
+
+@cache
+def model_operations() -> frozenset[str]:
+    """The names of the installed model's operations."""
+    return frozenset(service_model().operation_names)

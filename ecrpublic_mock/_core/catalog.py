@@ -31,24 +31,30 @@ def store_catalog(repo: Repository, fields: Mapping[str, Any], logo: bytes | Non
 
     Lists are copied: the caller's objects (kept in a call log) never share with state.
     """
-    repo.catalog = {}
-    merge_catalog(repo, fields, logo or None)
+    repo.catalog = _merged({}, fields, repo.arn, logo or None)
 
 
 def merge_catalog(repo: Repository, fields: Mapping[str, Any], logo: bytes | None) -> None:
     """Members present replace the stored ones, absent ones stay; an empty logo removes
     the logo (PutPremiumRepositoryCatalogData's documented merge)."""
+    repo.catalog = _merged(repo.catalog, fields, repo.arn, logo)
+
+
+def _merged(
+    current: Mapping[str, Any], fields: Mapping[str, Any], arn: str, logo: bytes | None
+) -> dict[str, Any]:
+    """``current`` updated with ``fields``, checked first: a refused update changes nothing."""
     categories = fields.get("categories") or ()
     if len(set(categories)) != len(categories):  # "each category at most once" (the model)
         raise messages.invalid(messages.DUPLICATE_CATEGORIES)
-    stored = dict(repo.catalog)
+    stored = dict(current)
     for key in TEXT_FIELDS:
         value = fields.get(key)
         if value is not None:
             stored[key] = list(value) if isinstance(value, (list, tuple)) else value
-    _set_logo(stored, repo.arn, logo)
+    _set_logo(stored, arn, logo)
     # AWS's order: the text members, then the logo.
-    repo.catalog = {key: stored[key] for key in (*TEXT_FIELDS, "logoUrl") if key in stored}
+    return {key: stored[key] for key in (*TEXT_FIELDS, "logoUrl") if key in stored}
 
 
 def merge_registry_catalog(

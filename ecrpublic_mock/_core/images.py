@@ -29,8 +29,9 @@ def put_image(
     media_type: str | None = None,
 ) -> Image:
     """Store a manifest under an optional tag, with every rule PutImage has, in its order:
-    the manifest, the digest, layers present, referenced images present, already there,
-    tag immutability, then the quotas. A failure changes nothing."""
+    the manifest, the digest, layers present, referenced images present (and not
+    deprecated), already there, tag immutability, then the quotas. A failure changes
+    nothing."""
     settings = registry.settings
     manifest = parse(manifest_text, media_type, settings.max_layers_per_image)
     computed = f"sha256:{hashlib.sha256(manifest_text.encode()).hexdigest()}"
@@ -44,6 +45,10 @@ def put_image(
         raise messages.error(
             messages.REFERENCED_IMAGES_NOT_FOUND, digests=messages.listed(absent), repo=repo
         )
+    # A list is deleted before the images it names: none of them may be deprecated.
+    deprecated = [d for d in manifest.referenced if repo.images[d].deletion_at is not None]
+    if deprecated:
+        raise messages.error(messages.LIST_OVER_DEPRECATED, digests=messages.listed(deprecated))
     image = repo.images.get(computed)
     if image is not None and (tag is None or tag in image.tags):
         raise messages.error(

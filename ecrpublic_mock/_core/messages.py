@@ -331,6 +331,11 @@ LIST_REFERENCES_DEPRECATED = Text(
     "ValidationException",
     "The manifest list '{list}' references deprecated images and can't be set to ACTIVE",
 )
+LIST_OVER_DEPRECATED = Text(
+    "ValidationException",
+    "A manifest list can't reference the deprecated images '{digests}': a list is deleted "
+    "before the images it references",
+)
 DELETION_NOT_ALLOWED = Text(
     "DeletionNotAllowedException",
     "The images in the repository with name '{repo.name}' can't be deleted directly because "

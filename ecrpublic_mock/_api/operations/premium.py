@@ -32,11 +32,6 @@ from .request import Params, Request, table
 if TYPE_CHECKING:
     from ..._core.state import Image, Repository
 
-# An entitled repository is listed once per entitled product, and a repository has at
-# most five (the model's MarketplaceProductIdList): a page covers a fifth of maxResults
-# repositories, so its entries never exceed maxResults.
-_PRODUCTS_MAX = 5
-
 
 def _premium_output(repo: Repository) -> Params:
     return {
@@ -208,23 +203,25 @@ def _finding(value: Any) -> Any:
 
 def describe_entitled_repositories(request: Request) -> Params:
     registry = request.registry
-    wanted = request.params.get("maxResults", 100)
-    repos, extra = request.page(registry.premium, "entitled", -(-wanted // _PRODUCTS_MAX))
     display = registry.catalog.get("displayName", "")
-    entries = [
-        {
-            "registryAlias": registry.alias,
-            "repositoryName": repo.name,
-            "repositoryArn": repo.entitled_arn,
-            "repositoryUri": repo.entitled_uri,
-            "state": repo.state,
-            "entitledViaProductId": product,
-            "registryDisplayName": display,
-        }
-        for repo in repos
-        for product in entitled_products(registry, repo)
-    ]
-    return {"repositories": entries, **extra}
+
+    def entries(repo: Repository) -> list[Params]:
+        """One entry per product of the repository the account is entitled to."""
+        return [
+            {
+                "registryAlias": registry.alias,
+                "repositoryName": repo.name,
+                "repositoryArn": repo.entitled_arn,
+                "repositoryUri": repo.entitled_uri,
+                "state": repo.state,
+                "entitledViaProductId": product,
+                "registryDisplayName": display,
+            }
+            for product in entitled_products(registry, repo)
+        ]
+
+    found, extra = request.page_entries(registry.premium, "entitled", entries)
+    return {"repositories": found, **extra}
 
 
 def _entitled(request: Request) -> Repository:

@@ -56,7 +56,7 @@ def listing(request: Request, kind: str) -> tuple[list[Repository], Params]:
     account = request.registry_id((names or [""])[0])
     repositories = request.registry.namespace(kind)
     if names is None:
-        return request.page(repositories, kind.lower())
+        return request.page(repositories, "repositories" if kind == FREE else "premium")
     found = []
     for name in dict.fromkeys(names):
         repo = repositories.get(name)

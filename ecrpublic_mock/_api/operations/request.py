@@ -11,7 +11,7 @@ from ..._core import messages
 from ..._core.repositories import find_repository
 from ..._core.state import FREE
 from ..model import operation_model
-from ..paging import page
+from ..paging import page, page_entries
 
 if TYPE_CHECKING:
     from ..._core.ordered import OrderedIndex
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..service import Service
 
 V = TypeVar("V")
+E = TypeVar("E")
 Params = dict[str, Any]
 
 
@@ -73,6 +74,12 @@ class Request:
         """A page of ``index``: ``maxResults`` items, or ``limit`` where given."""
         params = self.params if limit is None else {**self.params, "maxResults": limit}
         return page(self.registry.key, index, kind, params)
+
+    def page_entries(
+        self, index: OrderedIndex[V], kind: str, entries_of: Callable[[V], list[E]]
+    ) -> tuple[list[E], Params]:
+        """A page of the entries each item of ``index`` stands for (see paging)."""
+        return page_entries(self.registry.key, index, kind, self.params, entries_of)
 
     def exclusive(self, listed: str) -> None:
         """``maxResults``/``nextToken`` cannot be combined with an explicit list."""
