@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+# The demo shows premium repositories where the installed model has them.
+PREMIUM_OPERATION = "CreatePremiumRepository"
 
 
 def _upload(client: Any, repository: str, data: bytes) -> dict[str, Any]:
@@ -101,7 +103,7 @@ def run(say: Callable[[str], object] = print) -> None:
             say(f"caught {error.response['Error']['Code']}: {error.response['Error']['Message']}")
         client.delete_repository(repositoryName="demo/web", force=True)
         say("deleted demo/web with its images (force=True)")
-    if "CreatePremiumRepository" in client.meta.service_model.operation_names:  # 1.44.18+
+    if PREMIUM_OPERATION in client.meta.service_model.operation_names:  # botocore 1.44.18+
         _premium(say)
     say("mock stopped: nothing was sent to the network")
 

@@ -9,6 +9,17 @@ import pytest
 from ecrpublic_mock.__main__ import main
 
 
+def test_the_demo_leaves_premium_out_where_the_model_lacks_it(capsys, monkeypatch):
+    """Under a botocore older than 1.44.18 the demo runs without its premium part."""
+    from ecrpublic_mock import _demo
+
+    monkeypatch.setattr(_demo, "PREMIUM_OPERATION", "NoSuchOperation")
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "premium" not in out
+    assert out.rstrip().endswith("mock stopped: nothing was sent to the network")
+
+
 def test_demo_runs_in_process(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out

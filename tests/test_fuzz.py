@@ -8,14 +8,26 @@ model's values for an enum, integers inside and outside their ranges, lists of m
 random blobs, booleans, nested structures), required members always present. Many members
 are biased towards values the seeded state knows (repository ``app``, its image digests,
 open uploads, real pagination tokens, the repository ARN), so that calls reach the
-handlers' real code paths.
+handlers' real code paths; half the requests are focused (every such member drawn from
+the seeded values).
 
-The property, for every call: it succeeds, or it raises a ``ClientError`` whose code the
-operation's model declares (or one of the service-wide InvalidParameterException,
-SerializationException, UnsupportedCommandException, ServerException) - never another
-exception, in particular never ``EcrPublicMockBug`` - and a failed call leaves the state
-exactly as it was (the README: "A failed call never changes the state"). The state is the
-handle's read-only views plus DescribeRegistries and GetRegistryCatalogData.
+The mock runs with premium repositories enabled (a verified registry with the custom alias
+``acme``); where the installed model has the premium operations the seed adds a premium
+``app`` (AVAILABLE, products, images under a manifest list, deprecations, scan findings,
+associated with the free ``app``), a premium ``draft`` (DRAFT), an entitlement and
+publisher reports, and the hints draw their names, products, report ids, images, types,
+states, statuses and deprecation periods. Random sequences of focused premium calls meet
+the states earlier calls make (test_fuzz_premium_sequences).
+
+The property, for every call: it succeeds with a body of the output shape the model gives
+it, or it raises a ``ClientError`` whose code the operation's model declares (or one of
+the service-wide InvalidParameterException, SerializationException,
+UnsupportedCommandException, ServerException) - never another exception, in particular
+never ``EcrPublicMockBug`` - and a failed call leaves the state exactly as it was (the
+README: "A failed call never changes the state"). The state is the handle's read-only
+views (free and premium repositories) plus DescribeRegistries, GetRegistryCatalogData and,
+with the premium operations, each premium image's scan, DescribeEntitledRepositories and
+ListPublisherReports.
 
 Client-side rejections (botocore's ``ParamValidationError`` for values under a model
 minimum) never reach the mock; half of the examples use a client without parameter
@@ -27,7 +39,10 @@ surrogates in a manifest, a tag named "None") are pinned by the tests at the end
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -66,6 +81,30 @@ GENERIC_ERRORS = frozenset(
 )
 ERROR_SHAPES = {shape.name: shape for shape in SERVICE.error_shapes}
 ACCOUNT = "123456789012"
+
+# The premium operations (botocore 1.44.18's; an older model has none of them, spec16): the
+# mock runs with premium enabled (a verified registry with an approved custom alias) on
+# every model, and the premium state is seeded only where the installed model has them.
+PREMIUM_MODEL = "CreatePremiumRepository" in OPERATIONS
+CUSTOM_ALIAS = "acme"
+PREMIUM_OPTIONS = {"registry_verified": True, "registry_alias": CUSTOM_ALIAS}
+PREMIUM = "PREMIUM"
+# Marketplace products: the premium ``app`` is sold through the first two, ``draft`` through
+# the first and third; the account is entitled to the first.
+PRODUCTS = ("prod-a", "prod-b")
+DRAFT_PRODUCTS = ("prod-a", "prod-c")
+ENTITLED = "prod-a"
+
+
+def premium_only(*values: Any) -> list[Any]:
+    """``values`` where the installed model has the premium operations, else none."""
+    return list(values) if PREMIUM_MODEL else []
+
+
+def fuzz_mock(**options: Any):
+    """The mock every seeded test runs: premium enabled."""
+    return mock_ecr_public(**PREMIUM_OPTIONS, **options)
+
 
 DOCKER_V1_SIGNED, DOCKER_V1 = DOCKER_SCHEMA1_SIGNED, DOCKER_SCHEMA1
 MANIFEST_TYPES = (
@@ -150,14 +189,54 @@ def _body(response: dict) -> dict:
     return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
+def _pages(method, key: str, **params) -> tuple:
+    """Every item of a paged listing (all its pages)."""
+    items: list = []
+    while True:
+        response = method(**params)
+        items += response[key]
+        if "nextToken" not in response:
+            return tuple(items)
+        params = {**params, "nextToken": response["nextToken"]}
+
+
+def _scan(client, name: str, digest: str) -> Any:
+    """A premium image's scan (status, counts, findings: the handle sets at most a page
+    of them), or the error code."""
+    try:
+        response = client.describe_image_scan_findings(
+            repositoryName=name, repositoryType=PREMIUM, imageId={"imageDigest": digest}
+        )
+    except ClientError as error:
+        return error.response["Error"]["Code"]
+    return {key: value for key, value in _body(response).items() if key != "nextToken"}
+
+
 def snapshot(ecr) -> dict:
-    """Everything a failed call must leave unchanged (none of it changes by being read)."""
+    """Everything a failed call must leave unchanged (none of it changes by being read).
+
+    With the premium operations: the premium repositories (state, products, images and
+    their status, policy, catalog, tags, associations), each premium image's scan, what
+    the account sees as a buyer, and the publisher reports. The entitlements themselves
+    are set only by the handle; they show in DescribeEntitledRepositories.
+    """
     client = clients()["east"]
-    return {
+    state = {
         "repositories": plain(ecr.repositories),
         "registries": _body(client.describe_registries()),
         "catalog": _body(client.get_registry_catalog_data()),
     }
+    if PREMIUM_MODEL:
+        premium = ecr.premium_repositories
+        state["premium_repositories"] = plain(premium)
+        state["scans"] = {
+            (name, digest): _scan(client, name, digest)
+            for name, repo in premium.items()
+            for digest in repo.images
+        }
+        state["entitled"] = _pages(client.describe_entitled_repositories, "repositories")
+        state["reports"] = _pages(client.list_publisher_reports, "reports")
+    return state
 
 
 # -- references to the seeded state, resolved once the state exists ---------------------------
@@ -199,8 +278,9 @@ POLICY_LOCKOUT = json.dumps(
 )
 
 
-def seed(ecr, client) -> dict[str, Any]:
-    """Repositories ``app`` (an image, an index, uploads, policy, tags, catalog) and ``other``."""
+def seed(ecr, client, *, premium: bool = PREMIUM_MODEL) -> dict[str, Any]:
+    """Repositories ``app`` (an image, an index, uploads, policy, tags, catalog) and ``other``;
+    with ``premium`` (and a model that has the premium operations), ``seed_premium``'s too."""
     client.create_repository(
         repositoryName="app",
         tags=[{"Key": "team", "Value": "core"}],
@@ -224,7 +304,7 @@ def seed(ecr, client) -> dict[str, Any]:
         "token_images": client.describe_images(repositoryName="app", maxResults=1)["nextToken"],
         "token_tags": client.describe_image_tags(repositoryName="app", maxResults=1)["nextToken"],
     }
-    return {
+    refs = {
         "alias": ecr.registry_alias,
         "image": image,
         "index": index,
@@ -238,6 +318,86 @@ def seed(ecr, client) -> dict[str, Any]:
         "arn": app.arn,
         "arn_other": ecr.repositories["other"].arn,
         **tokens,
+    }
+    if premium and PREMIUM_MODEL:
+        refs.update(seed_premium(ecr, client))
+    return refs
+
+
+def seed_premium(ecr, client) -> dict[str, Any]:
+    """Premium repositories: ``app`` (the free one's name; AVAILABLE, sold through PRODUCTS,
+    associated with the free ``app``; tags, a catalog, a policy, an open upload, images
+    ``v1`` (amd64, two scan findings) and ``v2`` (arm64, DEPRECATED in 365 days) under the
+    list ``latest`` (DEPRECATED in 180 days)) and ``draft`` (DRAFT, empty); an entitlement
+    to ENTITLED; two publisher reports. The images' deprecations reach every rule of
+    SetImageStatus: list and image orders, re-deprecation, and reactivation."""
+    client.create_premium_repository(
+        repositoryName="app",
+        marketplaceProducts=list(PRODUCTS),
+        tags=[{"Key": "team", "Value": "core"}],
+        catalogData={"description": "the premium app", "architectures": ["x86-64", "ARM 64"]},
+    )
+    push = functools.partial(ecr.push_image, repository_type=PREMIUM)
+    amd = push("app", tag="v1", layers=[b"premium amd"])
+    arm = push("app", tag="v2", layers=[b"premium arm"], platform=("linux", "arm64"))
+    index = ecr.push_index("app", tag="latest", images=[amd, arm], repository_type=PREMIUM)
+    upload = client.initiate_layer_upload(repositoryName="app", repositoryType=PREMIUM)
+    ecr.set_scan_findings(
+        "app", amd, [{"severity": "HIGH", "title": "CVE-2024-0001"}, {"severity": "LOW"}]
+    )
+    client.set_premium_repository_policy(repositoryName="app", policyText=POLICY_ALLOW)
+    client.set_repository_state(repositoryName="app", repositoryType=PREMIUM, state="AVAILABLE")
+    for digest, days in ((index, 180), (arm, 365)):
+        client.set_image_status(
+            repositoryName="app",
+            repositoryType=PREMIUM,
+            imageId={"imageDigest": digest},
+            status="DEPRECATED",
+            deprecationPeriodDays=days,
+        )
+    client.associate_repositories(
+        repositoryName="app",
+        repositoryType="FREE",
+        associatedRepositoryName="app",
+        associatedRepositoryType=PREMIUM,
+    )
+    client.create_premium_repository(
+        repositoryName="draft", marketplaceProducts=list(DRAFT_PRODUCTS)
+    )
+    ecr.entitle(ENTITLED)
+    report = ecr.add_publisher_report("2024-01-01", b"product,subscribers\nprod-a,3\n")
+    weekly = ecr.add_publisher_report(
+        "2024-01-01", b"week,pulls\n1,10\n", report_type="TRENDS", granularity="WEEKLY"
+    )
+    app = ecr.premium_repositories["app"]
+    manifest = json.loads(app.images[amd].manifest)
+    entitled = {"repositoryName": "app", "registryAlias": CUSTOM_ALIAS, "maxResults": 1}
+    return {
+        "premium_image": amd,
+        "premium_image2": arm,
+        "premium_index": index,
+        "premium_config": manifest["config"]["digest"],
+        "premium_layer": manifest["layers"][0]["digest"],
+        "premium_manifest": app.images[amd].manifest,
+        "premium_index_manifest": app.images[index].manifest,
+        "upload_premium": upload["uploadId"],
+        "arn_premium": app.arn,
+        "arn_draft": ecr.premium_repositories["draft"].arn,
+        "report": report,
+        "report_weekly": weekly,
+        "token_premium_repos": client.describe_premium_repositories(maxResults=1)["nextToken"],
+        "token_premium_images": client.describe_images(
+            repositoryName="app", repositoryType=PREMIUM, maxResults=1
+        )["nextToken"],
+        "token_entitled_images": client.describe_entitled_images(**entitled)["nextToken"],
+        "token_entitled_tags": client.describe_entitled_image_tags(**entitled)["nextToken"],
+        "token_findings": client.describe_image_scan_findings(
+            repositoryName="app",
+            repositoryType=PREMIUM,
+            imageId={"imageDigest": amd},
+            maxResults=1,
+        )["nextToken"],
+        "token_reports": client.list_publisher_reports(maxResults=1)["nextToken"],
     }
 
 
@@ -332,18 +492,46 @@ def _weighted(hint: st.SearchStrategy, generic: st.SearchStrategy) -> st.SearchS
 
 
 # Member name -> values the seeded state knows.
-REPOSITORY_NAMES = st.sampled_from(["app", "app", "app", "other", "missing"])
+# "app" is both a free and a premium repository, "other" only free, "draft" only premium.
+REPOSITORY_NAMES = st.sampled_from(
+    ["app", "app", "app", "other", "missing", *premium_only("draft", "draft")]
+)
 DIGESTS = st.one_of(
     st.sampled_from([Ref("image"), Ref("index"), Ref("config"), Ref("layer")]),
+    *premium_only(
+        st.sampled_from(
+            [
+                Ref("premium_image"),
+                Ref("premium_image2"),
+                Ref("premium_index"),
+                Ref("premium_config"),
+                Ref("premium_layer"),
+            ]
+        )
+    ),
     ABSENT_DIGEST,
 )
+IMAGE_TAGS = st.sampled_from(["v1", "v2", "latest", "new", "None"])
+REPOSITORY_TYPES = st.sampled_from([PREMIUM, PREMIUM, "FREE"])
 HINTS: dict[str, st.SearchStrategy] = {
     "repositoryName": REPOSITORY_NAMES,
     "associatedRepositoryName": REPOSITORY_NAMES,
-    "registryAlias": st.sampled_from([Ref("alias"), Ref("alias"), "not-the-alias"]),
-    "registryId": st.sampled_from([ACCOUNT, Ref("alias"), "210987654321", "alias-that-is-not"]),
+    "registryAlias": st.sampled_from([Ref("alias"), CUSTOM_ALIAS, CUSTOM_ALIAS, "not-the-alias"]),
+    # The registry's id (most operations) or one of its aliases too (the layer and image
+    # operations' RegistryIdOrAlias).
+    "registryId": st.sampled_from([ACCOUNT, ACCOUNT, ACCOUNT, "210987654321", Ref("alias")]),
+    "registryId:RegistryIdOrAlias": st.sampled_from(
+        [ACCOUNT, Ref("alias"), CUSTOM_ALIAS, "210987654321", "alias-that-is-not"]
+    ),
     "uploadId": st.one_of(
-        st.sampled_from([Ref("upload_fresh"), Ref("upload_partial"), Ref("upload_other")]),
+        st.sampled_from(
+            [
+                Ref("upload_fresh"),
+                Ref("upload_partial"),
+                Ref("upload_other"),
+                *premium_only(Ref("upload_premium")),
+            ]
+        ),
         st.builds(lambda: str(uuid.uuid4())),
     ),
     "resourceArn": st.sampled_from(
@@ -353,47 +541,106 @@ HINTS: dict[str, st.SearchStrategy] = {
             f"arn:aws:ecr-public::{ACCOUNT}:repository/missing",
             "arn:aws:ecr-public::210987654321:repository/app",
             f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/app",
+            *premium_only(
+                Ref("arn_premium"),
+                Ref("arn_draft"),
+                f"arn:aws:ecr-public::{ACCOUNT}:premium-repository/missing",
+                f"arn:aws:ecr-public:::entitled-repository/{CUSTOM_ALIAS}/app",
+            ),
         ]
     ),
     "imageDigest": DIGESTS,
-    "imageTag": st.sampled_from(["v1", "latest", "new", "None"]),
-    "nextToken": st.sampled_from([Ref("token_repos"), Ref("token_images"), Ref("token_tags")]),
+    "imageTag": IMAGE_TAGS,
+    # An image named by digest, by tag, by both (they may disagree) or by neither.
+    "imageId": st.one_of(
+        st.fixed_dictionaries({"imageDigest": DIGESTS}),
+        st.fixed_dictionaries({"imageTag": IMAGE_TAGS}),
+        st.fixed_dictionaries({}, optional={"imageDigest": DIGESTS, "imageTag": IMAGE_TAGS}),
+    ),
+    "nextToken": st.sampled_from(
+        [
+            Ref("token_repos"),
+            Ref("token_images"),
+            Ref("token_tags"),
+            *premium_only(
+                Ref("token_premium_repos"),
+                Ref("token_premium_images"),
+                Ref("token_entitled_images"),
+                Ref("token_entitled_tags"),
+                Ref("token_findings"),
+                Ref("token_reports"),
+            ),
+        ]
+    ),
     "policyText": st.sampled_from([POLICY_ALLOW, POLICY_LOCKOUT, "{}", '{"Statement": []}']),
-    "imageManifest": st.sampled_from([Ref("manifest"), Ref("index_manifest")]),
+    "imageManifest": st.sampled_from(
+        [
+            Ref("manifest"),
+            Ref("index_manifest"),
+            *premium_only(Ref("premium_manifest"), Ref("premium_index_manifest")),
+        ]
+    ),
     "imageManifestMediaType": st.sampled_from(MANIFEST_TYPES),
     "Key": st.sampled_from(["team", "aws:reserved", "AWS:x", "new"]),
     "maxResults": st.sampled_from([1, 2, 100, 1000]),
     "partFirstByte": st.sampled_from([0, 2]),
     "partLastByte": st.sampled_from([0, 1, 2, 3]),
+    # The premium members (later models): the seeded repositories' type, the states and
+    # statuses the rules tell apart, deprecation periods against the seeded ones (180, 365).
+    "repositoryType": REPOSITORY_TYPES,
+    "associatedRepositoryType": REPOSITORY_TYPES,
+    "state": st.sampled_from(["AVAILABLE", "HIDDEN", "DRAFT"]),
+    "status": st.sampled_from(["DEPRECATED", "DEPRECATED", "ACTIVE"]),
+    "deprecationPeriodDays": st.sampled_from([90, 180, 364, 365]),
+    "reportId": st.sampled_from([Ref("report"), Ref("report_weekly"), "0" * 32, "missing"]),
 }
 LIST_HINTS: dict[str, st.SearchStrategy] = {
     "layerDigests": st.lists(DIGESTS, min_size=1, max_size=3),
     "repositoryNames": st.lists(REPOSITORY_NAMES, min_size=1, max_size=3),
     "imageIds": st.lists(
-        st.fixed_dictionaries({}, optional={"imageDigest": DIGESTS, "imageTag": HINTS["imageTag"]}),
+        st.fixed_dictionaries({}, optional={"imageDigest": DIGESTS, "imageTag": IMAGE_TAGS}),
         min_size=1,
         max_size=3,
     ),
     "tagKeys": st.lists(HINTS["Key"], max_size=3),
+    # The seeded lists, reordered, shortened (a product removed past DRAFT), extended, or
+    # with a duplicate.
+    "marketplaceProducts": st.one_of(
+        st.sampled_from(
+            [list(PRODUCTS), list(PRODUCTS[::-1]), [PRODUCTS[0]], [*PRODUCTS, "prod-c"]]
+        ),
+        st.lists(st.sampled_from(["prod-a", "prod-b", "prod-c", "prod-d"]), min_size=1, max_size=5),
+    ),
 }
 
 
-def shape_strategy(shape, name: str = "") -> st.SearchStrategy:
+def _hint(name: str, shape) -> st.SearchStrategy | None:
+    return HINTS.get(f"{name}:{shape.name}", HINTS.get(name))
+
+
+def shape_strategy(shape, name: str = "", *, focused: bool = False) -> st.SearchStrategy:
+    """Values of ``shape`` (the member ``name``): the hint four times in five, else any of
+    the shape's type; ``focused``, the hint (or one of the enum's values) alone."""
     kind = shape.type_name
+    hint = _hint(name, shape)
+    if kind == "list":
+        hint = LIST_HINTS.get(name)
+    if focused and hint is not None:
+        return hint
     if kind == "structure":
-        members = {n: shape_strategy(m, n) for n, m in shape.members.items()}
+        members = {n: shape_strategy(m, n, focused=focused) for n, m in shape.members.items()}
         required = {n: s for n, s in members.items() if n in shape.required_members}
         optional = {n: s for n, s in members.items() if n not in shape.required_members}
-        return st.fixed_dictionaries(required, optional=optional)
-    if kind == "list":
-        generic = list_strategy(shape, shape_strategy(shape.member, name))
-        return _weighted(LIST_HINTS[name], generic) if name in LIST_HINTS else generic
-    if kind == "string":
+        generic = st.fixed_dictionaries(required, optional=optional)
+    elif kind == "list":
+        generic = list_strategy(shape, shape_strategy(shape.member, name, focused=focused))
+    elif kind == "string":
         generic = string_strategy(shape)
         if getattr(shape, "enum", None):
             # Enum members (repositoryType, status, state, ... in later models): mostly one
             # of the model's values, so that calls get past validation.
-            generic = _weighted(st.sampled_from(shape.enum), generic)
+            values = st.sampled_from(shape.enum)
+            generic = values if focused else _weighted(values, generic)
     elif kind in ("integer", "long"):
         generic = integer_strategy(shape)
     elif kind == "boolean":
@@ -402,12 +649,22 @@ def shape_strategy(shape, name: str = "") -> st.SearchStrategy:
         generic = blob_strategy(shape)
     else:  # pragma: no cover - the ecr-public inputs use no other types
         raise AssertionError(f"no strategy for {kind}")
-    return _weighted(HINTS[name], generic) if name in HINTS else generic
+    return _weighted(hint, generic) if hint is not None else generic
+
+
+@cache
+def focused_strategy(operation: str) -> st.SearchStrategy[dict]:
+    """Requests whose members with a hint are all drawn from it."""
+    return shape_strategy(SERVICE.operation_model(operation).input_shape, focused=True)
 
 
 @cache
 def request_strategy(operation: str) -> st.SearchStrategy[dict]:
-    return shape_strategy(SERVICE.operation_model(operation).input_shape)
+    """Half the requests are focused: the chance that all of a request's members are hinted
+    falls fast with their number otherwise, and the premium rules (states, statuses,
+    products, associations) are past the lookups."""
+    shape = SERVICE.operation_model(operation).input_shape
+    return st.one_of(focused_strategy(operation), shape_strategy(shape))
 
 
 def test_every_operation_is_fuzzed():
@@ -444,6 +701,75 @@ def test_names_drawn_as_matching_match_the_model(name):
 # -- the property ------------------------------------------------------------------------------
 
 
+LONG = (-(2**63), 2**63 - 1)
+INTEGER = (-(2**31), 2**31 - 1)
+
+
+def violations(shape, value: Any, path: str = "$") -> list[str]:
+    """Every way a JSON ``value`` departs from ``shape`` (empty when it conforms): a structure
+    has its required members and only its own, strings are in their enum, length and
+    pattern, numbers in range, timestamps epoch seconds, blobs base64. Output lists are not
+    held to their ``min`` (BatchDeleteImage answers ``"imageIds": []``, as AWS does)."""
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return [f"{path}: expected an object, got {value!r:.60}"]
+        found = [f"{path}: {n!r} missing" for n in shape.required_members if n not in value]
+        for name, item in value.items():
+            member = shape.members.get(name)
+            if member is None:
+                found.append(f"{path}: {name!r} not in {shape.name}")
+            else:
+                found += violations(member, item, f"{path}.{name}")
+        return found
+    if kind == "list":
+        if not isinstance(value, list):
+            return [f"{path}: expected a list, got {value!r:.60}"]
+        high = shape.metadata.get("max")
+        found = [f"{path}: {len(value)} items, over {high}"] if high and len(value) > high else []
+        for index, item in enumerate(value):
+            found += violations(shape.member, item, f"{path}[{index}]")
+        return found
+    if kind == "map":
+        if not isinstance(value, dict):
+            return [f"{path}: expected a map, got {value!r:.60}"]
+        return [
+            problem
+            for key, item in value.items()
+            for problem in violations(shape.key, key, f"{path}<key>")
+            + violations(shape.value, item, f"{path}[{key!r}]")
+        ]
+    if kind == "string":
+        if not isinstance(value, str):
+            return [f"{path}: expected a string, got {value!r:.60}"]
+        low, high = shape.metadata.get("min"), shape.metadata.get("max")
+        pattern, enum = shape.metadata.get("pattern"), getattr(shape, "enum", None)
+        wrong = (
+            (enum and value not in enum)
+            or (low is not None and len(value) < low)
+            or (high is not None and len(value) > high)
+            or (pattern is not None and re.search(pattern, value) is None)
+        )
+        return [f"{path}: {value!r:.60} is not a {shape.name}"] if wrong else []
+    if kind in ("integer", "long"):
+        low, high = LONG if kind == "long" else INTEGER
+        low = max(low, shape.metadata.get("min", low))
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return [] if ok else [f"{path}: {value!r:.60} is not a {shape.name}"]
+    if kind == "boolean":
+        return [] if isinstance(value, bool) else [f"{path}: expected a bool, got {value!r:.60}"]
+    if kind in ("double", "float", "timestamp"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return [] if ok else [f"{path}: expected a number, got {value!r:.60}"]
+    if kind == "blob":
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            return [f"{path}: expected base64, got {value!r:.60}"]
+        return []
+    return [f"{path}: no check for {kind}"]  # pragma: no cover - unused by ecr-public
+
+
 def check_call(ecr, client, operation: str, params: dict) -> tuple[str, dict | None]:
     """Make the call and assert the property; returns the outcome and the response (if any).
 
@@ -473,6 +799,11 @@ def _call(ecr, method, operation: str, params: dict, before: dict, served: int):
         pytest.fail(f"{operation}({params!r}) hit a mock bug: {bug.__cause__!r}")
     if failure is None:
         assert [call.outcome for call in ecr.calls[served:]] == ["success"]
+        # botocore's parser drops what the model does not define: check the body as sent.
+        output = SERVICE.operation_model(operation).output_shape
+        body = json.loads(_raw["last"] or b"{}")
+        problems = violations(output, body) if output is not None else ([] if not body else [body])
+        assert not problems, (operation, problems, params)
         return "success", response
     code = failure["Code"]
     assert code in allowed_errors(operation), (operation, failure, params)
@@ -488,11 +819,82 @@ def _call(ecr, method, operation: str, params: dict, before: dict, served: int):
 
 
 def test_reading_the_state_does_not_change_it():
-    with mock_ecr_public() as ecr:
+    with fuzz_mock() as ecr:
         seed(ecr, clients()["east"])
         first = snapshot(ecr)
         assert snapshot(ecr) == first
         assert snapshot(ecr) == first
+
+
+@pytest.mark.skipif(not PREMIUM_MODEL, reason="the installed model has no premium operations")
+def test_the_premium_seed_is_what_the_hints_assume():
+    """The fuzz's premium state: the seeded names, products, states and statuses its hints
+    draw, and everything the snapshot compares non-empty."""
+    client = clients()["east"]
+    with fuzz_mock() as ecr:
+        refs = seed(ecr, client)
+        state = snapshot(ecr)
+        premium = ecr.premium_repositories
+        assert list(premium) == ["app", "draft"]
+        app, draft = premium["app"], premium["draft"]
+        assert (app.state, app.marketplace_products) == ("AVAILABLE", PRODUCTS)
+        assert (draft.state, draft.marketplace_products, dict(draft.images)) == (
+            "DRAFT",
+            DRAFT_PRODUCTS,
+            {},
+        )
+        assert app.associated_repository == ("app", "FREE")
+        assert ecr.repositories["app"].associated_repository == ("app", PREMIUM)
+        assert {digest: image.status for digest, image in app.images.items()} == {
+            refs["premium_image"]: "ACTIVE",
+            refs["premium_image2"]: "DEPRECATED",
+            refs["premium_index"]: "DEPRECATED",
+        }
+        assert app.images[refs["premium_index"]].references == (
+            refs["premium_image"],
+            refs["premium_image2"],
+        )
+        assert json.loads(app.policy) == json.loads(POLICY_ALLOW)
+        assert [(r["repositoryName"], r["entitledViaProductId"]) for r in state["entitled"]] == [
+            ("app", ENTITLED)
+        ]
+        assert {r["reportId"] for r in state["reports"]} == {refs["report"], refs["report_weekly"]}
+        assert state["scans"][("app", refs["premium_image"])]["imageScanFindings"][
+            "findingSeverityCounts"
+        ] == {"HIGH": 1, "LOW": 1}
+        assert state["registries"]["registries"][0]["premiumStatus"] == "ENABLED"
+
+
+@pytest.mark.skipif(not PREMIUM_MODEL, reason="the installed model has no premium operations")
+def test_the_snapshot_sees_every_premium_change():
+    """Each kind of premium state a call (or the handle) can change shows in the snapshot:
+    a repository's state, an association, an image's status, a scan, an entitlement, a
+    report."""
+    client = clients()["east"]
+    premium = {"repositoryType": PREMIUM}
+    with fuzz_mock() as ecr:
+        refs = seed(ecr, client)
+        changes = [
+            lambda: client.set_repository_state(
+                repositoryName="draft", state="AVAILABLE", **premium
+            ),
+            lambda: client.disassociate_repositories(
+                repositoryName="app",
+                repositoryType="FREE",
+                associatedRepositoryName="app",
+                associatedRepositoryType=PREMIUM,
+            ),
+            lambda: client.set_image_status(
+                repositoryName="app", imageId={"imageTag": "v2"}, status="ACTIVE", **premium
+            ),
+            lambda: ecr.set_scan_findings("app", refs["premium_image"], []),
+            lambda: ecr.entitle(DRAFT_PRODUCTS[1]),
+            lambda: ecr.add_publisher_report("2024-02-01", b"product,subscribers\n"),
+        ]
+        for change in changes:
+            before = snapshot(ecr)
+            change()
+            assert snapshot(ecr) != before
 
 
 @pytest.mark.slow
@@ -504,10 +906,111 @@ def test_fuzz_operation(operation, data):
     which = data.draw(
         st.sampled_from(["east", "unvalidated", "east", "unvalidated", "west"]), label="client"
     )
-    with mock_ecr_public() as ecr:
+    with fuzz_mock() as ecr:
         refs = seed(ecr, clients()["east"])
         params = resolve(params, refs)
         check_call(ecr, clients()[which], operation, params)
+
+
+# -- premium: random sequences of calls on the seeded premium state ---------------------------
+
+# The operations whose answers depend on the premium state (a state the sequences change:
+# repository states, products, image statuses, associations, images, repositories); the
+# ones with the most rules more often.
+SEQUENCE_OPERATIONS = [
+    operation
+    for operation in (
+        *["SetImageStatus"] * 4,
+        *["SetRepositoryState"] * 2,
+        *["PutPremiumRepositoryProducts"] * 2,
+        *["AssociateRepositories", "DisassociateRepositories"] * 2,
+        *["BatchDeleteImage"] * 2,
+        "DeletePremiumRepository",
+        "DeleteRepository",
+        "CreatePremiumRepository",
+        "PutImage",
+        "DescribeImages",
+        "DescribeImageScanFindings",
+        "DescribeEntitledImages",
+        "DescribeEntitledImageTags",
+        "DescribeEntitledRepositories",
+        "PutPremiumRepositoryCatalogData",
+        "GetPremiumRepositoryCatalogData",
+        "DeletePremiumRepositoryPolicy",
+    )
+    if operation in OPERATIONS
+]
+TYPE_PAIRS = st.sampled_from([("FREE", PREMIUM), (PREMIUM, "FREE")])
+PREMIUM_NAMES = st.sampled_from(["app", "app", "draft"])
+PREMIUM_IMAGE_IDS = st.one_of(
+    st.fixed_dictionaries(
+        {
+            "imageDigest": st.sampled_from(
+                [Ref("premium_image"), Ref("premium_image2"), Ref("premium_index")]
+            )
+        }
+    ),
+    st.fixed_dictionaries({"imageTag": st.sampled_from(["v1", "v2", "latest"])}),
+)
+
+
+def coherent(operation: str, params: dict, data) -> dict:
+    """``params`` made consistent with the premium rules' preconditions: the registry's
+    id, the premium namespace (a premium repository, one of its images), two repository
+    types that differ, a deprecation period iff DEPRECATED."""
+    params = dict(params)
+    members = SERVICE.operation_model(operation).input_shape.members
+    if "registryId" in params:
+        params["registryId"] = ACCOUNT
+    if "associatedRepositoryType" in members:
+        pair = data.draw(TYPE_PAIRS, label="types")
+        params["repositoryType"], params["associatedRepositoryType"] = pair
+    elif "repositoryType" in members:
+        params["repositoryType"] = PREMIUM
+        params["repositoryName"] = data.draw(PREMIUM_NAMES, label="premium repository")
+        if "imageId" in members:
+            params["imageId"] = data.draw(PREMIUM_IMAGE_IDS, label="premium image")
+    if operation == "SetImageStatus":
+        if params["status"] == "ACTIVE":
+            params.pop("deprecationPeriodDays", None)
+        elif "deprecationPeriodDays" not in params:
+            params["deprecationPeriodDays"] = data.draw(HINTS["deprecationPeriodDays"])
+    return params
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PREMIUM_MODEL, reason="the installed model has no premium operations")
+@settings(FUZZ, max_examples=60)
+@given(data=st.data())
+def test_fuzz_premium_sequences(data):
+    """The property over sequences of focused calls (most of them made coherent), so that
+    calls meet the states earlier ones made: ``draft`` made AVAILABLE, the association
+    removed, a product list shortened, images deprecated in every order, repositories
+    deleted. A success of SetRepositoryState, PutPremiumRepositoryProducts or SetImageStatus
+    did what it answers."""
+    client = clients()["east"]
+    with fuzz_mock() as ecr:
+        refs = seed(ecr, client)
+        for _ in range(data.draw(st.integers(min_value=1, max_value=8), label="steps")):
+            operation = data.draw(st.sampled_from(SEQUENCE_OPERATIONS), label="operation")
+            params = data.draw(focused_strategy(operation), label="request")
+            if data.draw(st.sampled_from([True, True, True, False]), label="coherent"):
+                params = coherent(operation, params, data)
+            params = resolve(params, refs)
+            _, response = check_call(ecr, client, operation, params)
+            if response is None:
+                continue
+            name = params.get("repositoryName")
+            if operation == "SetRepositoryState":
+                assert ecr.premium_repositories[name].state == params["state"]
+            elif operation == "PutPremiumRepositoryProducts":
+                products = ecr.premium_repositories[name].marketplace_products
+                assert products == tuple(params["marketplaceProducts"])
+            elif operation == "SetImageStatus":
+                digest = response["imageId"]["imageDigest"]
+                image = ecr.premium_repositories[name].images[digest]
+                assert image.status == params["status"] == response["status"]
+                assert (image.scheduled_deletion_at is None) == (params["status"] == "ACTIVE")
 
 
 # -- PutImage: random manifests ------------------------------------------------------------------
@@ -650,6 +1153,26 @@ OPTIONS = st.sampled_from(
         {"max_layers_per_image": 1},
     ]
 )
+# The premium ``app`` holds three images: a quota of three is reached by a new one.
+PREMIUM_OPTIONS_PUT = st.sampled_from(
+    [
+        {},
+        {},
+        {"image_tag_mutability": "IMMUTABLE"},
+        {"max_images_per_repository": 3},
+        {"max_tags_per_image": 1},
+        {"max_layers_per_image": 1},
+    ]
+)
+# Where the seeded premium ``app`` keeps what the free one's references name.
+PREMIUM_REFS = {
+    "image": "premium_image",
+    "index": "premium_index",
+    "config": "premium_config",
+    "layer": "premium_layer",
+    "manifest": "premium_manifest",
+    "index_manifest": "premium_index_manifest",
+}
 
 
 @pytest.mark.slow
@@ -665,13 +1188,20 @@ def test_fuzz_put_image_manifests(data):
     media = data.draw(st.sampled_from(["none", "none", "match", "other"]), label="mediaType")
     given_digest = data.draw(st.sampled_from(["none", "none", "right", "other"]), label="digest")
     tag = data.draw(st.one_of(st.none(), st.sampled_from(["v1", "latest", "new"])), label="tag")
-    options = data.draw(OPTIONS, label="options")
+    # The free ``app`` (repositoryType absent or FREE) or the premium one (AVAILABLE).
+    kind = data.draw(
+        st.sampled_from(["absent", "absent", *premium_only("FREE", PREMIUM, PREMIUM)]),
+        label="repositoryType",
+    )
+    options = data.draw(PREMIUM_OPTIONS_PUT if kind == PREMIUM else OPTIONS, label="options")
     other_type = data.draw(MEDIA_TYPES, label="other media type")
     other_digest = data.draw(IMAGE_DIGESTS, label="other digest")
     random_text = data.draw(SAFE_TEXT.filter(bool), label="text")
-    with mock_ecr_public(**options) as ecr:
+    with fuzz_mock(**options) as ecr:
         client = clients()["east"]
-        refs = seed(ecr, client)
+        refs = seed(ecr, client, premium=kind == PREMIUM)
+        if kind == PREMIUM:
+            refs.update({name: refs[premium] for name, premium in PREMIUM_REFS.items()})
         document = resolve(document, refs)
         if form == "json":
             text = json.dumps(document, indent=indent)
@@ -681,6 +1211,8 @@ def test_fuzz_put_image_manifests(data):
             text = refs[form]
             document = json.loads(text)
         params: dict[str, Any] = {"repositoryName": "app", "imageManifest": text}
+        if kind != "absent":
+            params["repositoryType"] = kind
         if media == "match" and isinstance(document, dict) and "mediaType" in document:
             params["imageManifestMediaType"] = resolve(document["mediaType"], refs)
         elif media == "other":
@@ -696,7 +1228,7 @@ def test_fuzz_put_image_manifests(data):
             return
         digest = sha256(text)
         assert response["image"]["imageId"]["imageDigest"] == digest
-        stored = ecr.repositories["app"]
+        stored = (ecr.premium_repositories if kind == PREMIUM else ecr.repositories)["app"]
         assert stored.images[digest].manifest == text
         assert response["image"]["imageManifestMediaType"] == stored.images[digest].media_type
         if tag is not None:
@@ -798,8 +1330,8 @@ def _complete_problems(model: UploadModel, digests: list[str], stored: set[str])
 )
 def test_fuzz_layer_upload_sequences(steps):
     client = clients()["east"]
-    with mock_ecr_public(**UPLOAD_OPTIONS) as ecr:
-        refs = seed(ecr, client)
+    with fuzz_mock(**UPLOAD_OPTIONS) as ecr:
+        refs = seed(ecr, client, premium=False)
         upload_id = client.initiate_layer_upload(repositoryName="app")["uploadId"]
         model = UploadModel()
         for step in steps:
@@ -869,7 +1401,7 @@ def _expect(ecr, client, operation: str, params: dict, problems: set[str]) -> di
 
 def _seeded_call(method: str, **params):
     client = clients()["east"]
-    with mock_ecr_public() as ecr:
+    with fuzz_mock() as ecr:
         refs = seed(ecr, client)
         before = snapshot(ecr)
         with pytest.raises(ClientError) as excinfo:
@@ -890,7 +1422,7 @@ def test_deeply_nested_manifest_is_invalid_json():
 
 def test_manifest_with_a_lone_surrogate_is_refused():
     client = clients()["east"]
-    with mock_ecr_public() as ecr:
+    with fuzz_mock() as ecr:
         seed(ecr, client)
         manifest = json.loads(
             ecr.repositories["app"].images[ecr.repositories["app"].tags["v1"]].manifest

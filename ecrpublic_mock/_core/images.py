@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING
 from . import messages
 from .errors import ServiceError
 from .manifests import DIGEST, Manifest, image_id, parse
+from .media_types import HELM_CONFIG
 from .scans import scan
 from .state import Image, TagRecord
 
 if TYPE_CHECKING:
     from .state import Registry, Repository
-
-# A helm chart's config (helm's OCI support): the catalog lists such a repository as HELM.
-HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 
 
 def put_image(
