@@ -83,20 +83,22 @@ def test_the_served_mock_answers_a_report_link():
     """botocore 1.44.18's model: the URL is valid "for up to one hour"; the mock's link
     leads to its own server, which answers the gzip-compressed CSV while it is good and
     403 once it has expired or was forged (the mock's choice: docs/aws-behaviour.md,
-    section "Premium repositories"); only GET and HEAD are served there."""
-    start = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
-    with mock_ecr_public(registry_verified=True, registry_alias="acme") as ecr, ecr.serve() as srv:
+    section "Premium repositories"); only GET and HEAD are served there. The expired link
+    is made on a frozen clock before the server starts (no server runs under freezegun)."""
+    with mock_ecr_public(registry_verified=True, registry_alias="acme") as ecr:
         client = boto3.client("ecr-public", region_name="us-east-1")
         report_id = ecr.add_publisher_report("2024-04-01", b"image,pulls\napp,3\n")
-        with freeze_time(start) as clock:
+        with freeze_time(dt.datetime(2024, 5, 6, tzinfo=dt.timezone.utc)):
+            old = client.get_download_url_for_publisher_report(reportId=report_id)["downloadUrl"]
+        assert old.startswith(f"https://public.ecr.aws/_ecrpublic_mock/reports/{report_id}?")
+        with ecr.serve() as srv:
             url = client.get_download_url_for_publisher_report(reportId=report_id)["downloadUrl"]
             assert url.startswith(f"{srv.url}/_ecrpublic_mock/reports/{report_id}?expires=")
             status, content = _get(url)
             assert (status, gzip.decompress(content)) == (200, b"image,pulls\napp,3\n")
             assert _get(url.replace("signature=", "signature=0"))[0] == 403
             assert _get(url, "POST")[0] == 405
-            clock.tick(dt.timedelta(hours=1))
-            status, body = _get(url)
+            status, body = _get(old.replace("https://public.ecr.aws", srv.url))
     assert status == 403
     assert body == (
         b'{"__type":"AccessDenied","message":'
