@@ -7,7 +7,7 @@ GetDownloadUrlForPublisherReport, the handle's ``add_publisher_report`` and ``do
 Sources: botocore 1.44.18's model (the operations' documentation, quoted per test; its
 paginators and waiters), and where AWS leaves a point undocumented (every text: the model
 names the codes only), the mock's choice (docs/aws-behaviour.md, section "Premium
-repositories"; the design in spec16.md, the texts in ecrpublic_mock/_core/messages.py,
+repositories"; the texts in ecrpublic_mock/_core/messages.py,
 copied here as literals).
 """
 

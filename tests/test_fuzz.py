@@ -82,7 +82,7 @@ GENERIC_ERRORS = frozenset(
 ERROR_SHAPES = {shape.name: shape for shape in SERVICE.error_shapes}
 ACCOUNT = "123456789012"
 
-# The premium operations (botocore 1.44.18's; an older model has none of them, spec16): the
+# The premium operations (botocore 1.44.18's; an older model has none of them: the
 # mock runs with premium enabled (a verified registry with an approved custom alias) on
 # every model, and the premium state is seeded only where the installed model has them.
 PREMIUM_MODEL = "CreatePremiumRepository" in OPERATIONS

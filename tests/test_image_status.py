@@ -6,7 +6,7 @@ and DescribeImageTags.
 Sources: botocore 1.44.18's model (SetImageStatus and its members' documentation,
 ImageDetail.imageStatus/scheduledDeletionAt, quoted per test), and where AWS leaves a
 point undocumented (every text: the model names the codes only), the mock's choice
-(docs/aws-behaviour.md, section "Premium repositories"; the design in spec16.md, the
+(docs/aws-behaviour.md, section "Premium repositories"; the
 texts in ecrpublic_mock/_core/messages.py, copied here as literals).
 """
 

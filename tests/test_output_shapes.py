@@ -18,7 +18,7 @@ Output lists are not held to their ``min``: BatchDeleteImage answers ``"imageIds
 when nothing was deleted, as the service does, although ImageIdentifierList has min 1.
 
 The operations (and members) botocore 1.44.18's model added have their scenarios in a
-registry that may hold premium repositories (verified, custom alias: spec16, "Options";
+registry that may hold premium repositories (verified, custom alias:
 docs/aws-behaviour.md, section "Premium repositories"); under an older model, which lacks
 them, those scenarios are left out, and the answers carry only that model's members.
 """
@@ -437,7 +437,7 @@ if "description" in SERVICE.operation_model("PutRegistryCatalogData").input_shap
 
 # -- the premium side: the operations (and members) botocore 1.44.18's model added ----------------
 
-# An older model has none of them: its world has no premium scenarios (spec16).
+# An older model has none of them: its world has no premium scenarios.
 PREMIUM_MODEL = "CreatePremiumRepository" in OPERATIONS
 PREMIUM = "PREMIUM"
 HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
@@ -1035,12 +1035,17 @@ def test_invalid_layer_part_carries_its_fields(world):
 
 def test_every_modeled_error_has_a_scenario():
     """Each error shape ecr-public can answer is checked. The mock never produces these,
-    except by fault injection: ServerException; ConflictException (spec16 gives it no
+    except by fault injection: ServerException; ConflictException (the mock gives it no
     rule: PutImage and SetImageStatus are served one at a time); ScanNotFoundException
-    (spec16, "Scanning": every image of a premium repository is scanned when stored).
+    (docs/aws-behaviour.md, "Premium repositories": every image of a premium repository
+    is scanned when stored).
     (Older botocore models have none of the errors of the premium operations, and no
     RepositoryCatalogDataNotFoundException, which only the premium catalog answers.)"""
     unreachable = {"ServerException", "ConflictException", "ScanNotFoundException"}
+    if not PREMIUM_MODEL:
+        # Declared by GetRepositoryCatalogData (1.44.8, say), answered by the premium
+        # catalog alone: a free repository's catalog is never "not found".
+        unreachable.add("RepositoryCatalogDataNotFoundException")
     assert not set(ERRORS) & set(PREMIUM_ERRORS)
     covered = set(ERRORS) | set(PREMIUM_ERRORS) | (unreachable & set(ERROR_SHAPES))
     assert covered == set(ERROR_SHAPES)

@@ -7,7 +7,7 @@ with ``repositoryType`` and BatchDeleteImage in premium repositories.
 Sources: botocore 1.44.18's model (the operations' documentation, quoted per test), and
 where AWS leaves a point undocumented (every text: the model documents the codes but
 quotes no message), the mock's choice (docs/aws-behaviour.md, section "Premium
-repositories"; the design in spec16.md, the texts in ecrpublic_mock/_core/messages.py,
+repositories"; the texts in ecrpublic_mock/_core/messages.py,
 copied here as literals).
 """
 
@@ -1334,7 +1334,8 @@ def test_api_push_lands_in_the_premium_repository(ecr, client):
         "UNAVAILABLE",
         "UNAVAILABLE",
     ]
-    # Every image stored in a premium repository is scanned (spec16.md, "Scanning").
+    # Every image stored in a premium repository is scanned (docs/aws-behaviour.md,
+    # "Premium repositories").
     scan = client.describe_image_scan_findings(
         repositoryName="app", imageId={"imageDigest": digest}, **PREMIUM
     )

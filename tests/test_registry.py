@@ -46,7 +46,8 @@ def expected_registry(account, alias, *, verified=False, custom=None, premium=Fa
 
     ``alias`` is the generated default alias; a ``custom`` one is the primary alias, listed
     first, and every URI uses it. ``premium``: premiumStatus ENABLED and a
-    premiumRegistryUri ``public.ecr.aws/premium/<primary alias>`` (spec16, "Options").
+    premiumRegistryUri ``public.ecr.aws/premium/<primary alias>`` (docs/aws-behaviour.md,
+    "Premium repositories").
     """
     if custom is None:
         aliases = [alias_entry(alias, primary=True, default=True)]
@@ -97,10 +98,11 @@ def test_describe_registries_exact(account):
     ],
 )
 def test_describe_registries_verified_and_custom_alias(verified, custom, premium):
-    """spec16, "Options": ``registry_verified`` is Registry.verified; a custom alias is
-    the primary alias, listed first (ACTIVE, primary, not default), then the generated
-    default one (not primary, default); premiumStatus is ENABLED only when the registry
-    is verified AND has a custom alias, and only then is premiumRegistryUri answered."""
+    """docs/aws-behaviour.md, "Premium repositories": ``registry_verified`` is
+    Registry.verified; a custom alias is the primary alias, listed first (ACTIVE, primary,
+    not default), then the generated default one (not primary, default); premiumStatus is
+    ENABLED only when the registry is verified AND has a custom alias, and only then is
+    premiumRegistryUri answered."""
     with mock_ecr_public() as plain:
         default = plain.registry_alias
     options = {"registry_verified": verified, "registry_alias": custom}

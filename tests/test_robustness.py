@@ -184,7 +184,7 @@ def newer_botocore(tmp_path):
 
 
 def test_an_operation_the_mock_does_not_serve_is_a_clean_error(newer_botocore):
-    """spec16, "Unknown operations" (docs/aws-behaviour.md, section "Older and newer
+    """docs/aws-behaviour.md, section "Premium repositories" ("Older and newer
     botocore"): an operation a newer botocore's client sends, which the mock has no
     handler for, is ``UnknownOperationException`` (HTTP 400) ``ecrpublic-mock does not
     serve the operation <Name> yet``: a ClientError, never a crash. The call log records

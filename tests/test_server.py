@@ -925,7 +925,7 @@ def test_control_state_is_a_snapshot(server):
     assert repo["images"][digest]["tags"] == ["v1"]
     assert repo["images"][digest]["pushed_at"].endswith("+00:00")
     assert len(repo["layers"]) == 2
-    # spec16's view fields, and the premium side (none here; no entitlement).
+    # the new view fields, and the premium side (none here; no entitlement).
     assert (repo["repository_type"], repo["state"], repo["marketplace_products"]) == (
         "FREE",
         None,
@@ -945,7 +945,7 @@ def test_control_state_shows_premium_repositories_and_entitlements():
     """GET /_ecrpublic_mock/state: ``premiumRepositories`` are the premium views (as
     ``repositories`` are the free ones) and ``entitlements`` the products the account is
     entitled to, in the order granted; while served, the premium URIs name the server's
-    host and port (spec16, "Options" and "Namespaces")."""
+    host and port (docs/aws-behaviour.md, "Premium repositories")."""
     options = {"registry_verified": True, "registry_alias": "acme"}
     with mock_ecr_public(**options) as ecr, ecr.serve() as srv:
         remote = client_of(srv.url)

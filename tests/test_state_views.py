@@ -8,7 +8,7 @@ same snapshot of every premium repository (with its state and products)") and
 changes don't show"; "deprecated images whose time has come are gone"). A view must say
 what the API says: every field is checked against the Describe*/Get* answer for the same
 state. ``catalog_data`` holds what was set; the members the service derives
-(``artifactTypes``, ``badges``: spec16, "Premium catalog data") are the API's alone.
+(``artifactTypes``, ``badges``: docs/aws-behaviour.md, "Premium repositories") are the API's alone.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ _no_premium = pytest.mark.skipif(
 
 def needs_premium(test):
     """A test of premium repositories: skipped under a model without them; its ``ecr`` is a
-    registry that may create them (verified, custom alias: spec16, "Options")."""
+    registry that may create them (verified, custom alias: docs/aws-behaviour.md, "Premium
+    repositories")."""
     return _no_premium(pytest.mark.ecr_public(registry_verified=True, registry_alias="acme")(test))
 
 
@@ -78,7 +79,7 @@ def described_tags(client, repo: str, **typed) -> dict[str, str]:
 
 def get_catalog(get, **which) -> dict | None:
     """A premium repository's catalog; None for one never set, which the API answers
-    with RepositoryCatalogDataNotFoundException (spec16, "Premium catalog data")."""
+    with RepositoryCatalogDataNotFoundException (docs/aws-behaviour.md, "Premium repositories")."""
     try:
         return get(**which)["catalogData"]
     except botocore.exceptions.ClientError as error:
@@ -88,7 +89,7 @@ def get_catalog(get, **which) -> dict | None:
 
 
 def expected_artifact_types(view: RepositoryView) -> list[str]:
-    """spec16, "Premium catalog data": IMAGE when an image whose config is not a helm
+    """docs/aws-behaviour.md, "Premium repositories": IMAGE when an image whose config is not a helm
     chart's is stored, HELM when a helm chart is; IMAGE first."""
     kinds = [image.artifact_media_type == HELM_CONFIG for image in view.images.values()]
     return [kind for kind, held in (("IMAGE", False in kinds), ("HELM", True in kinds)) if held]
@@ -626,7 +627,8 @@ def create_premium(client, name, products=("prod-1",), **extra):
 @needs_premium
 def test_premium_views_say_what_the_premium_api_says(ecr, client):
     """``premium_repositories`` holds the premium namespace only, in creation order, and
-    ``repositories`` the free one (spec16, "Namespaces": the same name can be in both);
+    ``repositories`` the free one (docs/aws-behaviour.md, "Premium repositories": the same
+    name can be in both);
     each premium view's fields are DescribePremiumRepositories', the premium catalog,
     policy and tags, and the images and layers the typed calls answer; the association
     shows on both sides as (name, type)."""
@@ -684,10 +686,11 @@ def test_premium_views_say_what_the_premium_api_says(ecr, client):
 
 @needs_premium
 def test_image_status_and_its_deletion_show_in_the_view(ecr, client):
-    """SetImageStatus (spec16, "Image status"): DEPRECATED shows as the view's status with
-    scheduled_deletion_at = now + the period (the mock's clock, whole seconds), the time
-    SetImageStatus answered; ACTIVE cancels it; once the clock reaches the time the image
-    is gone from the view, while a view taken earlier keeps it."""
+    """SetImageStatus (docs/aws-behaviour.md, "Premium repositories"): DEPRECATED shows as
+    the view's status with scheduled_deletion_at = now + the period (the mock's clock,
+    whole seconds), the time SetImageStatus answered; ACTIVE cancels it; once the clock
+    reaches the time the image is gone from the view, while a view taken earlier keeps
+    it."""
     create_premium(client, "pro")
     with freeze_time("2025-03-01 12:00:00.250000") as frozen:
         kept = ecr.push_image("pro", tag="kept", layers=[b"kept"], repository_type="PREMIUM")
