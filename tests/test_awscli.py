@@ -1,13 +1,16 @@
 """The AWS CLI in-process: ``aws ecr-public ...`` answered by an active mock.
 
 The CLI builds its botocore session the way boto3 does, so the mock's handlers serve it
-with no endpoint and no network. Every one of the 23 operations is run through the CLI at
-least once, with its real argument syntax (``fileb://`` blobs, ``file://`` manifests,
-shorthand). awscli pins botocore exactly, so it is not a test extra: ``tox -e cli`` runs
-this module in an env of its own, and elsewhere it is skipped when awscli is missing.
+with no endpoint and no network. Every operation of the installed model (23 until botocore
+1.44.8, 42 since 1.44.18) is run through the CLI at least once, with its real argument
+syntax (``fileb://`` blobs, ``file://`` manifests, shorthand). The mock may hold premium
+repositories (a verified registry with a custom alias). awscli pins botocore exactly, so it
+is not a test extra: ``tox -e cli`` runs this module in an env of its own, and elsewhere it
+is skipped when awscli is missing.
 """
 
 import base64
+import gzip
 import hashlib
 import json
 
@@ -95,8 +98,10 @@ def cli(monkeypatch, capsys, tmp_path):
         monkeypatch.setenv(name, value)
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    with mock_ecr_public():
-        yield Cli(capsys, tmp_path)
+    with mock_ecr_public(registry_verified=True, registry_alias="acme") as ecr:
+        cli = Cli(capsys, tmp_path)
+        cli.mock = ecr
+        yield cli
 
 
 @pytest.fixture
@@ -500,11 +505,265 @@ def list_tags_for_resource(cli, client):
     assert out["tags"] == [{"Key": "team", "Value": "web"}]
 
 
+# The cases of the operations every supported model has.
+ORIGINAL = frozenset(CASES)
+
+
+# -- the operations botocore 1.44.18 added (premium repositories) ------------------------
+
+PREMIUM = ("--repository-type", "PREMIUM")
+
+
+def premium_with_image(cli, client, name="pro", products=("prod-1",), state="DRAFT"):
+    client.create_premium_repository(repositoryName=name, marketplaceProducts=list(products))
+    digest = cli.mock.push_image(name, "v1", repository_type="PREMIUM")
+    for step in {"DRAFT": (), "AVAILABLE": ("AVAILABLE",), "HIDDEN": ("AVAILABLE", "HIDDEN")}[
+        state
+    ]:
+        client.set_repository_state(repositoryName=name, repositoryType="PREMIUM", state=step)
+    return digest
+
+
+@case("CreatePremiumRepository")
+def create_premium_repository(cli, client):
+    out = cli.ok(
+        "create-premium-repository",
+        "--repository-name",
+        "pro",
+        "--marketplace-products",
+        "prod-1",
+        "prod-2",
+        "--catalog-data",
+        json.dumps({**CATALOG, "categories": ["AI_ML"]}),
+    )
+    assert out["premiumRepository"]["state"] == "DRAFT"
+    assert out["premiumRepository"]["marketplaceProducts"] == ["prod-1", "prod-2"]
+    assert out["catalogData"] == {**CATALOG, "categories": ["AI_ML"]}
+
+
+@case("DescribePremiumRepositories")
+def describe_premium_repositories(cli, client):
+    premium_with_image(cli, client)
+    out = cli.ok("describe-premium-repositories")
+    assert [r["repositoryName"] for r in out["repositories"]] == ["pro"]
+
+
+@case("DeletePremiumRepository")
+def delete_premium_repository(cli, client):
+    client.create_premium_repository(repositoryName="pro", marketplaceProducts=["prod-1"])
+    out = cli.ok("delete-premium-repository", "--repository-name", "pro")
+    assert out["premiumRepository"]["repositoryArn"].endswith(":premium-repository/pro")
+    assert client.describe_premium_repositories()["repositories"] == []
+
+
+@case("SetRepositoryState")
+def set_repository_state(cli, client):
+    premium_with_image(cli, client)
+    out = cli.ok(
+        "set-repository-state", "--repository-name", "pro", *PREMIUM, "--state", "AVAILABLE"
+    )
+    assert out["state"] == "AVAILABLE"
+
+
+@case("PutPremiumRepositoryProducts")
+def put_premium_repository_products(cli, client):
+    premium_with_image(cli, client)
+    out = cli.ok(
+        "put-premium-repository-products",
+        "--repository-name",
+        "pro",
+        "--marketplace-products",
+        "prod-1",
+        "prod-3",
+    )
+    assert out["marketplaceProducts"] == ["prod-1", "prod-3"]
+
+
+@case("GetPremiumRepositoryCatalogData")
+def get_premium_repository_catalog_data(cli, client):
+    client.create_premium_repository(
+        repositoryName="pro", marketplaceProducts=["prod-1"], catalogData={"description": "d"}
+    )
+    out = cli.ok("get-premium-repository-catalog-data", "--repository-name", "pro")
+    assert out["catalogData"] == {"description": "d"}
+
+
+@case("PutPremiumRepositoryCatalogData")
+def put_premium_repository_catalog_data(cli, client):
+    client.create_premium_repository(
+        repositoryName="pro", marketplaceProducts=["prod-1"], catalogData={"description": "d"}
+    )
+    out = cli.ok(
+        "put-premium-repository-catalog-data",
+        "--repository-name",
+        "pro",
+        "--catalog-data",
+        "usageText=use it",
+    )
+    assert out["catalogData"] == {"description": "d", "usageText": "use it"}
+
+
+@case("SetPremiumRepositoryPolicy")
+def set_premium_repository_policy(cli, client):
+    client.create_premium_repository(repositoryName="pro", marketplaceProducts=["prod-1"])
+    out = cli.ok(
+        "set-premium-repository-policy",
+        "--repository-name",
+        "pro",
+        "--policy-text",
+        cli.file("policy.json", POLICY),
+    )
+    assert json.loads(out["policyText"]) == json.loads(POLICY)
+
+
+@case("GetPremiumRepositoryPolicy")
+def get_premium_repository_policy(cli, client):
+    client.create_premium_repository(repositoryName="pro", marketplaceProducts=["prod-1"])
+    client.set_premium_repository_policy(repositoryName="pro", policyText=POLICY)
+    out = cli.ok("get-premium-repository-policy", "--repository-name", "pro")
+    assert json.loads(out["policyText"]) == json.loads(POLICY)
+
+
+@case("DeletePremiumRepositoryPolicy")
+def delete_premium_repository_policy(cli, client):
+    client.create_premium_repository(repositoryName="pro", marketplaceProducts=["prod-1"])
+    client.set_premium_repository_policy(repositoryName="pro", policyText=POLICY)
+    out = cli.ok("delete-premium-repository-policy", "--repository-name", "pro")
+    assert json.loads(out["policyText"]) == json.loads(POLICY)
+
+
+ASSOCIATION = (
+    "--repository-name",
+    "app",
+    "--repository-type",
+    "FREE",
+    "--associated-repository-name",
+    "pro",
+    "--associated-repository-type",
+    "PREMIUM",
+)
+
+
+@case("AssociateRepositories")
+def associate_repositories(cli, client):
+    client.create_repository(repositoryName="app")
+    client.create_premium_repository(repositoryName="pro", marketplaceProducts=["prod-1"])
+    out = cli.ok("associate-repositories", *ASSOCIATION)
+    assert out["associatedRepositoryName"] == "pro"
+    (repo,) = client.describe_repositories()["repositories"]
+    assert repo["associatedRepositories"] == [
+        {"repositoryName": "pro", "repositoryType": "PREMIUM"}
+    ]
+
+
+@case("DisassociateRepositories")
+def disassociate_repositories(cli, client):
+    client.create_repository(repositoryName="app")
+    client.create_premium_repository(repositoryName="pro", marketplaceProducts=["prod-1"])
+    client.associate_repositories(
+        repositoryName="app",
+        repositoryType="FREE",
+        associatedRepositoryName="pro",
+        associatedRepositoryType="PREMIUM",
+    )
+    out = cli.ok("disassociate-repositories", *ASSOCIATION)
+    assert out["repositoryType"] == "FREE"
+    (repo,) = client.describe_repositories()["repositories"]
+    assert "associatedRepositories" not in repo
+
+
+@case("SetImageStatus")
+def set_image_status(cli, client):
+    digest = premium_with_image(cli, client, state="AVAILABLE")
+    out = cli.ok(
+        "set-image-status",
+        "--repository-name",
+        "pro",
+        *PREMIUM,
+        "--image-id",
+        "imageTag=v1",
+        "--status",
+        "DEPRECATED",
+        "--deprecation-period-days",
+        "90",
+    )
+    assert (out["status"], out["imageId"]) == (
+        "DEPRECATED",
+        {"imageTag": "v1", "imageDigest": digest},
+    )
+    assert "scheduledDeletionAt" in out
+
+
+@case("DescribeImageScanFindings")
+def describe_image_scan_findings(cli, client):
+    premium_with_image(cli, client)
+    cli.mock.set_scan_findings("pro", "v1", [{"severity": "HIGH", "title": "CVE-2024-0001"}])
+    out = cli.ok(
+        "describe-image-scan-findings", "--repository-name", "pro", *PREMIUM,
+        "--image-id", "imageTag=v1",
+    )  # fmt: skip
+    assert out["imageScanStatus"] == {"status": "COMPLETE"}
+    assert out["imageScanFindings"]["findingSeverityCounts"] == {"HIGH": 1}
+    assert [f["title"] for f in out["imageScanFindings"]["findings"]] == ["CVE-2024-0001"]
+
+
+@case("DescribeEntitledRepositories")
+def describe_entitled_repositories(cli, client):
+    premium_with_image(cli, client, state="AVAILABLE")
+    cli.mock.entitle("prod-1")
+    out = cli.ok("describe-entitled-repositories")
+    assert [(r["repositoryName"], r["entitledViaProductId"]) for r in out["repositories"]] == [
+        ("pro", "prod-1")
+    ]
+
+
+@case("DescribeEntitledImages")
+def describe_entitled_images(cli, client):
+    digest = premium_with_image(cli, client, state="AVAILABLE")
+    cli.mock.entitle("prod-1")
+    out = cli.ok("describe-entitled-images", "--registry-alias", "acme", "--repository-name", "pro")
+    assert [(i["imageDigest"], i["imageTags"]) for i in out["imageDetails"]] == [(digest, ["v1"])]
+
+
+@case("DescribeEntitledImageTags")
+def describe_entitled_image_tags(cli, client):
+    digest = premium_with_image(cli, client, state="HIDDEN")
+    cli.mock.entitle("prod-1")
+    out = cli.ok(
+        "describe-entitled-image-tags", "--registry-alias", "acme", "--repository-name", "pro"
+    )
+    assert [(t["imageTag"], t["imageDetail"]["imageDigest"]) for t in out["imageTagDetails"]] == [
+        ("v1", digest)
+    ]
+
+
+@case("ListPublisherReports")
+def list_publisher_reports(cli, client):
+    report_id = cli.mock.add_publisher_report("2024-04-01", b"image,pulls\n")
+    out = cli.ok("list-publisher-reports", "--report-type", "SUMMARY")
+    assert [(r["reportId"], r["period"]) for r in out["reports"]] == [
+        (report_id, {"startDate": "2024-04-01", "endDate": "2024-04-30"})
+    ]
+
+
+@case("GetDownloadUrlForPublisherReport")
+def get_download_url_for_publisher_report(cli, client):
+    report_id = cli.mock.add_publisher_report("2024-04-01", b"image,pulls\n")
+    out = cli.ok("get-download-url-for-publisher-report", "--report-id", report_id)
+    assert out["reportId"] == report_id
+    assert cli.mock.download(out["downloadUrl"]) == gzip.compress(b"image,pulls\n", mtime=0)
+
+
 def test_every_operation_has_a_case():
-    assert sorted(CASES) == sorted(service_model().operation_names)
+    """Every operation of the installed model (the premium ones only where it has them)."""
+    assert set(CASES) >= set(service_model().operation_names)
+    assert set(CASES) - set(service_model().operation_names) <= set(PREMIUM_CASES)
 
 
-@pytest.mark.parametrize("operation", sorted(CASES))
+PREMIUM_CASES = [op for op in CASES if op not in ORIGINAL]
+
+
+@pytest.mark.parametrize("operation", sorted(set(CASES) & set(service_model().operation_names)))
 def test_operation_through_the_cli(cli, client, operation):
     CASES[operation](cli, client)
     assert xform_name(operation, "-") in cli.commands
