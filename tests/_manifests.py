@@ -32,6 +32,8 @@ DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
 DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 DOCKER_FOREIGN_LAYER = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+# A helm chart's config: the catalog lists its repository's artifact type as HELM.
+HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
 OCI_NONDISTRIBUTABLE = (
     "application/vnd.oci.image.layer.nondistributable.v1.tar",

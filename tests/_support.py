@@ -10,9 +10,32 @@ server-side constraint violation is an InvalidParameterException ``Invalid param
 from __future__ import annotations
 
 import boto3
+import botocore.session
 import pytest
 
 ACCOUNT = "123456789012"
+
+# botocore 1.44.18's model added premium repositories (and 18 more operations); an older
+# model has none, and their tests skip by model, never by version number.
+PREMIUM_MODEL = (
+    "CreatePremiumRepository"
+    in botocore.session.get_session().get_service_model("ecr-public").operation_names
+)
+needs_premium = pytest.mark.skipif(
+    not PREMIUM_MODEL, reason="this botocore's ecr-public model has no premium repositories"
+)
+# The options under which the mock may hold premium repositories (a verified registry with
+# a custom alias).
+PREMIUM_OPTIONS = {"registry_verified": True, "registry_alias": "acme"}
+
+
+def make_premium(client, name: str = "app", products=("prod-1",), state: str = "AVAILABLE"):
+    """A premium repository with ``products``, moved from DRAFT to ``state``."""
+    client.create_premium_repository(repositoryName=name, marketplaceProducts=list(products))
+    for step in {"DRAFT": (), "AVAILABLE": ("AVAILABLE",), "HIDDEN": ("AVAILABLE", "HIDDEN")}[
+        state
+    ]:
+        client.set_repository_state(repositoryName=name, repositoryType="PREMIUM", state=step)
 
 
 def assert_error(excinfo, code: str, message: str | None = None) -> dict:

@@ -21,7 +21,17 @@ import urllib.parse
 import boto3
 import botocore.session
 import pytest
-from _support import ACCOUNT, assert_error, body, invalid, repo_not_found
+from _support import (
+    ACCOUNT,
+    PREMIUM_MODEL,
+    PREMIUM_OPTIONS,
+    assert_error,
+    body,
+    invalid,
+    make_premium,
+    needs_premium,
+    repo_not_found,
+)
 from botocore.exceptions import WaiterError
 from freezegun import freeze_time
 
@@ -30,11 +40,8 @@ from ecrpublic_mock import mock_ecr_public
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 pytestmark = [
-    pytest.mark.skipif(
-        "CreatePremiumRepository" not in MODEL.operation_names,
-        reason="this botocore's ecr-public model has no premium repositories",
-    ),
-    pytest.mark.ecr_public(registry_verified=True, registry_alias="acme"),
+    needs_premium,
+    pytest.mark.ecr_public(**PREMIUM_OPTIONS),
 ]
 
 ALIAS = "acme"
@@ -49,9 +56,7 @@ LIST_NOT_SCANNED = (
 INVALID_TOKEN = invalid("nextToken", "must be a valid pagination token")
 # Read only where the model has premium repositories (an older one skips the module).
 ENTITLED_IMAGE_MEMBERS = (
-    set(MODEL.shape_for("EntitledImageDetail").members)
-    if "CreatePremiumRepository" in MODEL.operation_names
-    else set()
+    set(MODEL.shape_for("EntitledImageDetail").members) if PREMIUM_MODEL else set()
 )
 
 
@@ -74,16 +79,6 @@ def image_not_found(digest: str | None, tag: str | None, name: str = "app") -> s
         f"The image with imageId {{imageDigest:{quoted(digest)}, imageTag:{quoted(tag)}}} does "
         f"not exist within the repository with name '{name}' in the registry with id '{ACCOUNT}'"
     )
-
-
-def make_premium(client, name: str = "app", products=("prod-1",), state: str = "AVAILABLE"):
-    client.create_premium_repository(repositoryName=name, marketplaceProducts=list(products))
-    if state in ("AVAILABLE", "HIDDEN"):
-        client.set_repository_state(
-            repositoryName=name, repositoryType="PREMIUM", state="AVAILABLE"
-        )
-    if state == "HIDDEN":
-        client.set_repository_state(repositoryName=name, repositoryType="PREMIUM", state="HIDDEN")
 
 
 def push(ecr, tag: str | None, name: str = "app", salt: str | None = None) -> str:

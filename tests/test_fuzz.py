@@ -39,8 +39,6 @@ surrogates in a manifest, a tag named "None") are pinned by the tests at the end
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import functools
 import hashlib
@@ -62,6 +60,8 @@ from _manifests import (
     OCI_INDEX,
     OCI_MANIFEST,
 )
+from _shapes import violations
+from _support import PREMIUM_MODEL, PREMIUM_OPTIONS
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 from hypothesis import HealthCheck, event, example, given, settings
@@ -85,9 +85,7 @@ ACCOUNT = "123456789012"
 # The premium operations (botocore 1.44.18's; an older model has none of them: the
 # mock runs with premium enabled (a verified registry with an approved custom alias) on
 # every model, and the premium state is seeded only where the installed model has them.
-PREMIUM_MODEL = "CreatePremiumRepository" in OPERATIONS
 CUSTOM_ALIAS = "acme"
-PREMIUM_OPTIONS = {"registry_verified": True, "registry_alias": CUSTOM_ALIAS}
 PREMIUM = "PREMIUM"
 # Marketplace products: the premium ``app`` is sold through the first two, ``draft`` through
 # the first and third; the account is entitled to the first.
@@ -695,79 +693,7 @@ def test_names_drawn_as_matching_match_the_model(name):
     assert re.fullmatch(NAME_PATTERN, name), name
 
 
-# -- known bugs kept out of the random inputs --------------------------------------------------
-
-
 # -- the property ------------------------------------------------------------------------------
-
-
-LONG = (-(2**63), 2**63 - 1)
-INTEGER = (-(2**31), 2**31 - 1)
-
-
-def violations(shape, value: Any, path: str = "$") -> list[str]:
-    """Every way a JSON ``value`` departs from ``shape`` (empty when it conforms): a structure
-    has its required members and only its own, strings are in their enum, length and
-    pattern, numbers in range, timestamps epoch seconds, blobs base64. Output lists are not
-    held to their ``min`` (BatchDeleteImage answers ``"imageIds": []``, as AWS does)."""
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [f"{path}: expected an object, got {value!r:.60}"]
-        found = [f"{path}: {n!r} missing" for n in shape.required_members if n not in value]
-        for name, item in value.items():
-            member = shape.members.get(name)
-            if member is None:
-                found.append(f"{path}: {name!r} not in {shape.name}")
-            else:
-                found += violations(member, item, f"{path}.{name}")
-        return found
-    if kind == "list":
-        if not isinstance(value, list):
-            return [f"{path}: expected a list, got {value!r:.60}"]
-        high = shape.metadata.get("max")
-        found = [f"{path}: {len(value)} items, over {high}"] if high and len(value) > high else []
-        for index, item in enumerate(value):
-            found += violations(shape.member, item, f"{path}[{index}]")
-        return found
-    if kind == "map":
-        if not isinstance(value, dict):
-            return [f"{path}: expected a map, got {value!r:.60}"]
-        return [
-            problem
-            for key, item in value.items()
-            for problem in violations(shape.key, key, f"{path}<key>")
-            + violations(shape.value, item, f"{path}[{key!r}]")
-        ]
-    if kind == "string":
-        if not isinstance(value, str):
-            return [f"{path}: expected a string, got {value!r:.60}"]
-        low, high = shape.metadata.get("min"), shape.metadata.get("max")
-        pattern, enum = shape.metadata.get("pattern"), getattr(shape, "enum", None)
-        wrong = (
-            (enum and value not in enum)
-            or (low is not None and len(value) < low)
-            or (high is not None and len(value) > high)
-            or (pattern is not None and re.search(pattern, value) is None)
-        )
-        return [f"{path}: {value!r:.60} is not a {shape.name}"] if wrong else []
-    if kind in ("integer", "long"):
-        low, high = LONG if kind == "long" else INTEGER
-        low = max(low, shape.metadata.get("min", low))
-        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-        return [] if ok else [f"{path}: {value!r:.60} is not a {shape.name}"]
-    if kind == "boolean":
-        return [] if isinstance(value, bool) else [f"{path}: expected a bool, got {value!r:.60}"]
-    if kind in ("double", "float", "timestamp"):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return [] if ok else [f"{path}: expected a number, got {value!r:.60}"]
-    if kind == "blob":
-        try:
-            base64.b64decode(value, validate=True)
-        except (binascii.Error, TypeError, ValueError):
-            return [f"{path}: expected base64, got {value!r:.60}"]
-        return []
-    return [f"{path}: no check for {kind}"]  # pragma: no cover - unused by ecr-public
 
 
 def check_call(ecr, client, operation: str, params: dict) -> tuple[str, dict | None]:
@@ -802,7 +728,11 @@ def _call(ecr, method, operation: str, params: dict, before: dict, served: int):
         # botocore's parser drops what the model does not define: check the body as sent.
         output = SERVICE.operation_model(operation).output_shape
         body = json.loads(_raw["last"] or b"{}")
-        problems = violations(output, body) if output is not None else ([] if not body else [body])
+        problems = (
+            violations(output, body, raw=True)
+            if output is not None
+            else ([] if not body else [body])
+        )
         assert not problems, (operation, problems, params)
         return "success", response
     code = failure["Code"]

@@ -17,7 +17,16 @@ import datetime as dt
 import boto3
 import botocore.session
 import pytest
-from _support import ACCOUNT, assert_error, body, invalid, repo_not_found
+from _support import (
+    ACCOUNT,
+    PREMIUM_OPTIONS,
+    assert_error,
+    body,
+    invalid,
+    make_premium,
+    needs_premium,
+    repo_not_found,
+)
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
@@ -25,11 +34,8 @@ from freezegun import freeze_time
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 pytestmark = [
-    pytest.mark.skipif(
-        "CreatePremiumRepository" not in MODEL.operation_names,
-        reason="this botocore's ecr-public model has no premium repositories",
-    ),
-    pytest.mark.ecr_public(registry_verified=True, registry_alias="acme"),
+    needs_premium,
+    pytest.mark.ecr_public(**PREMIUM_OPTIONS),
 ]
 
 UTC = dt.timezone.utc
@@ -86,16 +92,6 @@ def image_not_found(digest: str | None, tag: str | None, name: str = "app") -> s
         f"The image with imageId {{imageDigest:{quoted(digest)}, imageTag:{quoted(tag)}}} does "
         f"not exist within the repository with name '{name}' in the registry with id '{ACCOUNT}'"
     )
-
-
-def make_premium(client, name: str = "app", state: str = "AVAILABLE") -> None:
-    client.create_premium_repository(repositoryName=name, marketplaceProducts=["prod-1"])
-    if state in ("AVAILABLE", "HIDDEN"):
-        client.set_repository_state(
-            repositoryName=name, repositoryType="PREMIUM", state="AVAILABLE"
-        )
-    if state == "HIDDEN":
-        client.set_repository_state(repositoryName=name, repositoryType="PREMIUM", state="HIDDEN")
 
 
 def push(ecr, tag: str | None, name: str = "app", salt: str | None = None) -> str:

@@ -10,17 +10,13 @@ import urllib.error
 import urllib.request
 
 import boto3
-import botocore.session
 import pytest
+from _support import needs_premium
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
 
-pytestmark = pytest.mark.skipif(
-    "CreatePremiumRepository"
-    not in botocore.session.get_session().get_service_model("ecr-public").operation_names,
-    reason="this botocore's ecr-public model has no premium repositories",
-)
+pytestmark = needs_premium
 
 
 @pytest.mark.parametrize(

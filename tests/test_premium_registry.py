@@ -16,26 +16,21 @@ import base64
 import http.client
 import json
 
-import botocore.session
 import pytest
 from _clients import Skopeo, image, read_layout, start_target, write_layout
+from _support import PREMIUM_OPTIONS, needs_premium
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        "CreatePremiumRepository"
-        not in botocore.session.get_session().get_service_model("ecr-public").operation_names,
-        reason="this botocore's ecr-public model has no premium repositories",
-    ),
+    needs_premium,
 ]
 
-PREMIUM = {"registry_verified": True, "registry_alias": "acme"}
 DENIED = {"errors": [{"code": "DENIED", "message": "Not Authorized"}]}
 
 
 @pytest.fixture
 def served():
-    with start_target("in-process", **PREMIUM) as target:
+    with start_target("in-process", **PREMIUM_OPTIONS) as target:
         client = target.client
         client.create_premium_repository(repositoryName="app", marketplaceProducts=["prod-1"])
         target.mock.push_image("app", "v1", repository_type="PREMIUM")

@@ -19,8 +19,25 @@ import json
 import boto3
 import botocore.session
 import pytest
-from _manifests import OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, config_blob, descriptor, upload
-from _support import ACCOUNT, assert_error, body, invalid, repo_not_found
+from _manifests import (
+    HELM_CONFIG,
+    OCI_CONFIG,
+    OCI_LAYER,
+    OCI_MANIFEST,
+    config_blob,
+    descriptor,
+    upload,
+)
+from _support import (
+    ACCOUNT,
+    PREMIUM_MODEL,
+    PREMIUM_OPTIONS,
+    assert_error,
+    body,
+    invalid,
+    needs_premium,
+    repo_not_found,
+)
 from botocore.config import Config
 from freezegun import freeze_time
 
@@ -29,18 +46,14 @@ from ecrpublic_mock import mock_ecr_public
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 pytestmark = [
-    pytest.mark.skipif(
-        "CreatePremiumRepository" not in MODEL.operation_names,
-        reason="this botocore's ecr-public model has no premium repositories",
-    ),
-    pytest.mark.ecr_public(registry_verified=True, registry_alias="acme"),
+    needs_premium,
+    pytest.mark.ecr_public(**PREMIUM_OPTIONS),
 ]
 
 ALIAS = "acme"
 PREMIUM = {"repositoryType": "PREMIUM"}
 FREE = {"repositoryType": "FREE"}
 UTC = dt.timezone.utc
-HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 
 PREMIUM_NOT_ENABLED = (
@@ -56,9 +69,7 @@ ALLOWED_MOVES = {("DRAFT", "AVAILABLE"), ("AVAILABLE", "HIDDEN"), ("HIDDEN", "AV
 PATH_TO = {"DRAFT": (), "AVAILABLE": ("AVAILABLE",), "HIDDEN": ("AVAILABLE", "HIDDEN")}
 # Read only where the model has premium repositories (an older one skips the module).
 PREMIUM_REPOSITORY_MEMBERS = (
-    set(MODEL.shape_for("PremiumRepository").members)
-    if "CreatePremiumRepository" in MODEL.operation_names
-    else set()
+    set(MODEL.shape_for("PremiumRepository").members) if PREMIUM_MODEL else set()
 )
 
 
@@ -216,7 +227,7 @@ def test_prerequisites_are_off_by_default(ecr):
             True,
             "acme",
             True,
-            marks=pytest.mark.ecr_public(registry_verified=True, registry_alias="acme"),
+            marks=pytest.mark.ecr_public(**PREMIUM_OPTIONS),
             id="verified-alias",
         ),
     ],
@@ -1164,7 +1175,7 @@ def test_disassociate_not_associated(ecr, client, associated_elsewhere):
         pytest.param(
             True,
             "acme",
-            marks=pytest.mark.ecr_public(registry_verified=True, registry_alias="acme"),
+            marks=pytest.mark.ecr_public(**PREMIUM_OPTIONS),
             id="verified-alias",
         ),
     ],

@@ -6,17 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import botocore.session
 import pytest
+from _support import needs_premium
 
 pytest_plugins = ["pytester"]
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        "CreatePremiumRepository"
-        not in botocore.session.get_session().get_service_model("ecr-public").operation_names,
-        reason="this botocore's ecr-public model has no premium repositories",
-    ),
+    needs_premium,
 ]
 
 README = Path(__file__).parent.parent / "README.md"

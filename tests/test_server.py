@@ -26,6 +26,7 @@ import botocore.session
 import pytest
 from _clients import Docker, dockerd  # noqa: F401 - dockerd: the session's private dockerd
 from _manifests import DOCKER_MANIFEST, build_image, put
+from _support import needs_premium
 from botocore.config import Config
 
 from ecrpublic_mock import _server, mock_ecr_public
@@ -937,10 +938,7 @@ def test_control_state_is_a_snapshot(server):
     assert (state["premiumRepositories"], state["entitlements"]) == ([], [])
 
 
-@pytest.mark.skipif(
-    "CreatePremiumRepository" not in OPERATIONS,
-    reason="this botocore's model has no premium operations",
-)
+@needs_premium
 def test_control_state_shows_premium_repositories_and_entitlements():
     """GET /_ecrpublic_mock/state: ``premiumRepositories`` are the premium views (as
     ``repositories`` are the free ones) and ``entitlements`` the products the account is

@@ -24,6 +24,8 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
+from _manifests import HELM_CONFIG
+from _support import PREMIUM_OPTIONS, needs_premium
 from freezegun import freeze_time
 
 from ecrpublic_mock import ImageView, LayerView, RepositoryView, mock_ecr_public
@@ -33,19 +35,14 @@ MODEL = botocore.session.get_session().get_service_model("ecr-public")
 # Members and operations botocore 1.44.18's model added: an older model's answers lack them.
 IMAGE_DETAIL = set(MODEL.shape_for("ImageDetail").members)
 REPOSITORY = set(MODEL.shape_for("Repository").members)
-PREMIUM_MODEL = "CreatePremiumRepository" in MODEL.operation_names
-HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json"
 DERIVED_CATALOG = ("badges", "artifactTypes")
-_no_premium = pytest.mark.skipif(
-    not PREMIUM_MODEL, reason="this botocore's model has no premium operations"
-)
 
 
-def needs_premium(test):
+def premium_test(test):
     """A test of premium repositories: skipped under a model without them; its ``ecr`` is a
     registry that may create them (verified, custom alias: docs/aws-behaviour.md, "Premium
     repositories")."""
-    return _no_premium(pytest.mark.ecr_public(registry_verified=True, registry_alias="acme")(test))
+    return needs_premium(pytest.mark.ecr_public(**PREMIUM_OPTIONS)(test))
 
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -624,7 +621,7 @@ def create_premium(client, name, products=("prod-1",), **extra):
     )["premiumRepository"]
 
 
-@needs_premium
+@premium_test
 def test_premium_views_say_what_the_premium_api_says(ecr, client):
     """``premium_repositories`` holds the premium namespace only, in creation order, and
     ``repositories`` the free one (docs/aws-behaviour.md, "Premium repositories": the same
@@ -684,7 +681,7 @@ def test_premium_views_say_what_the_premium_api_says(ecr, client):
         assert_repository_matches_api(client, view)
 
 
-@needs_premium
+@premium_test
 def test_image_status_and_its_deletion_show_in_the_view(ecr, client):
     """SetImageStatus (docs/aws-behaviour.md, "Premium repositories"): DEPRECATED shows as
     the view's status with scheduled_deletion_at = now + the period (the mock's clock,
@@ -729,7 +726,7 @@ def test_image_status_and_its_deletion_show_in_the_view(ecr, client):
         assert_repository_matches_api(client, view)
 
 
-@needs_premium
+@premium_test
 def test_premium_views_are_read_only_snapshots(ecr, client):
     """The premium views are the same frozen, read-only snapshots: later state changes,
     product changes and associations don't show in a view taken before."""

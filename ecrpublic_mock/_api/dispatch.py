@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .._core import messages
@@ -58,7 +59,9 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
             take_fault(service.faults, operation)
             if later is not None:
                 raise later
-            output = trim(operation, _run(service, operation, converted))
+            output = _run(service, operation, converted)
+            if older_model():
+                output = trim(operation, output)
             status, payload, outcome = 200, output, "success"
         except ServiceError as error:
             status, payload, outcome = error.status, error_payload(error), error.code
@@ -67,6 +70,14 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
             raise
         service.calls.append(Call(operation, logged(operation, params), outcome))
     return encode(status, payload)
+
+
+@cache
+def older_model() -> bool:
+    """Is the installed model older than the one the handlers answer for (it lacks one of
+    their operations)? Only then can an answer hold a member it does not define: models
+    only ever gain members, so a model with every operation has every member too."""
+    return not set(HANDLERS) <= model_operations()
 
 
 def served(operation: str) -> bool:
