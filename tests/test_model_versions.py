@@ -32,9 +32,12 @@ def test_trim_keeps_the_models_members_at_any_depth():
 
 
 def test_a_list_of_scalars_is_left_as_it_is():
-    answer = {"imageTagDetails": [], "repositoryName": "app"}
+    detail = {"imageDigest": "sha256:ab", "imageTags": ["v1", "latest"], "fromTheFuture": 1}
+    answer = {"imageDetails": [detail], "repositoryName": "app"}
+    assert shapes.trim("DescribeImages", answer) == {
+        "imageDetails": [{"imageDigest": "sha256:ab", "imageTags": ["v1", "latest"]}]
+    }
     tags = {"tags": [{"Key": "k", "Value": "v"}]}
-    assert shapes.trim("DescribeImageTags", answer) == {"imageTagDetails": []}
     assert shapes.trim("ListTagsForResource", tags) == tags
 
 

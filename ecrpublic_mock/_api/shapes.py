@@ -23,8 +23,9 @@ Trim = Callable[[Any], Any]
 def trim(operation: str, output: Any) -> Any:
     """``output`` with only the members the installed model's output shape defines."""
     shape = operation_model(operation).output_shape
-    trimmer = _trimmer(shape) if shape is not None else None
-    return output if trimmer is None else trimmer(output)
+    if shape is None:  # pragma: no cover - every ecr-public operation has an output shape
+        return output
+    return _keeper(shape)(output)
 
 
 @cache
@@ -37,9 +38,13 @@ def _trimmer(shape: Shape) -> Trim | None:
         return lambda items: [element(item) for item in items]
     if shape.type_name != "structure":
         return None  # ecr-public's maps (severity counts) hold scalars
-    members = {
-        name: _trimmer(member) for name, member in cast("StructureShape", shape).members.items()
-    }
+    return _keeper(cast("StructureShape", shape))
+
+
+@cache
+def _keeper(shape: StructureShape) -> Trim:
+    """A structure's members, each trimmed in turn; any other member dropped."""
+    members = {name: _trimmer(member) for name, member in shape.members.items()}
 
     def keep(value: dict[str, Any]) -> dict[str, Any]:
         return {
