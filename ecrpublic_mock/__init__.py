@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._activation import hook
 from ._activation.mock import EcrPublicMock, MockOptions, mock_ecr_public
-from ._api.calls import Call
 from ._core.errors import EcrPublicMockBug
+from ._harness.calls import Call
 
 if TYPE_CHECKING:
     from ._handle.views import ImageView, LayerView, RepositoryView

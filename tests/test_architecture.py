@@ -1,5 +1,7 @@
-"""The shape of the package, checked: the core depends on no front end and on nothing of
-botocore's or HTTP's; front ends never depend on activation; no import cycle; the
+"""The shape of the package, checked: the core depends on nothing else of the package's and
+on nothing of botocore's or HTTP's; the harness (service, faults, call log) on the core and
+the model only; the API front end and the registry protocol never on each other, nor on
+the activation; no import cycle; the
 operation table is complete by construction; each option is declared once (``Settings``)
 and every mirror of it (``MockOptions`` for type checkers, the CLI, the README) agrees."""
 
@@ -70,27 +72,49 @@ def ours(imports: set[str]) -> set[str]:
 @pytest.mark.parametrize(
     ("layer", "forbidden"),
     [
+        # The core: the domain, on nothing else of the package's, of botocore's or HTTP's.
         (
             "ecrpublic_mock._core",
             (
+                "ecrpublic_mock._model",
+                "ecrpublic_mock._harness",
                 "ecrpublic_mock._api",
                 "ecrpublic_mock._handle",
                 "ecrpublic_mock._registry",
+                "ecrpublic_mock._server",
                 "ecrpublic_mock._activation",
                 "botocore",
                 "boto3",
                 "http",
             ),
         ),
+        # The harness (service, faults, call log): over the core and the model, below
+        # every front end.
+        (
+            "ecrpublic_mock._harness",
+            (
+                "ecrpublic_mock._api",
+                "ecrpublic_mock._handle",
+                "ecrpublic_mock._registry",
+                "ecrpublic_mock._server",
+                "ecrpublic_mock._activation",
+            ),
+        ),
         (
             "ecrpublic_mock._api",
-            ("ecrpublic_mock._handle", "ecrpublic_mock._registry", "ecrpublic_mock._activation"),
+            (
+                "ecrpublic_mock._handle",
+                "ecrpublic_mock._registry",
+                "ecrpublic_mock._server",
+                "ecrpublic_mock._activation",
+            ),
         ),
-        # The registry protocol: over the core (and the model, for its limits), never
-        # over another front end, the activation or the server engine.
+        # The registry protocol: over the core, the harness and the model (for its
+        # limits), never over another front end, the activation or the server engine.
         (
             "ecrpublic_mock._registry",
             (
+                "ecrpublic_mock._api",
                 "ecrpublic_mock._handle",
                 "ecrpublic_mock._activation",
                 "ecrpublic_mock._server",
@@ -98,7 +122,9 @@ def ours(imports: set[str]) -> set[str]:
                 "h11",
             ),
         ),
-        ("ecrpublic_mock._handle", ("ecrpublic_mock._activation",)),
+        ("ecrpublic_mock._handle", ("ecrpublic_mock._activation", "ecrpublic_mock._registry")),
+        # The control plane: over the harness and the views, never the API front end.
+        ("ecrpublic_mock._server.control", ("ecrpublic_mock._api",)),
     ],
 )
 def test_layers_depend_only_downwards(layer, forbidden):
@@ -141,13 +167,13 @@ def test_importing_the_package_completes_the_operation_table():
     whichever botocore is installed; under an older one (23 operations in 1.29.0) the
     others are never reached (its clients do not send them, and the server answers
     UnknownOperationException for an operation outside the installed model)."""
-    from ecrpublic_mock._api.model import service_model
     from ecrpublic_mock._api.operations import HANDLERS
+    from ecrpublic_mock._model import service_model
 
     script = (
         "import ecrpublic_mock, sys\n"
         "from ecrpublic_mock._api.operations import HANDLERS\n"
-        "from ecrpublic_mock._api.model import service_model\n"
+        "from ecrpublic_mock._model import service_model\n"
         "missing = set(service_model().operation_names) - set(HANDLERS)\n"
         "assert not missing, sorted(missing)\n"
         "print(len(HANDLERS), len(service_model().operation_names))\n"

@@ -19,7 +19,7 @@ import pytest
 from botocore import xform_name
 
 from ecrpublic_mock import mock_ecr_public
-from ecrpublic_mock._api.model import service_model
+from ecrpublic_mock._model import service_model
 
 clidriver = pytest.importorskip(
     "awscli.clidriver", reason="awscli is not installed (it pins botocore); run `tox -e cli`"

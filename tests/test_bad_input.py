@@ -19,8 +19,8 @@ from _support import ACCOUNT, assert_error, invalid
 
 from ecrpublic_mock import mock_ecr_public
 from ecrpublic_mock._api.dispatch import answer
-from ecrpublic_mock._api.service import Service
 from ecrpublic_mock._core.settings import Settings
+from ecrpublic_mock._harness.service import Service
 
 
 def raw(registry, operation, body):
@@ -533,7 +533,7 @@ def test_inject_fault_accepts_the_status_range(ecr, client, status):
 
 
 def test_operation_names_are_mapped_once():
-    from ecrpublic_mock._api import faults as _faults
+    from ecrpublic_mock._harness import faults as _faults
 
     _faults._operation_names.cache_clear()
     assert _faults._operation_name("put_image") == "PutImage"

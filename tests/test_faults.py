@@ -561,7 +561,7 @@ def test_adaptive_mode_retries_do_not_wait(ecr, no_sleep, token_bucket_waits):
 
 def test_fault_dataclass_fields():
     """The defaults above are computed once, at inject time (Fault.make)."""
-    from ecrpublic_mock._api.faults import Fault
+    from ecrpublic_mock._harness.faults import Fault
 
     fault = Fault.make("ThrottlingException", "put_image", 3, None, None)
     assert dataclasses.astuple(fault) == (

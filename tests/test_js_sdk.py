@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrpublic_mock._api.model import service_model
+from ecrpublic_mock._model import service_model
 
 JS = Path(__file__).parent / "js"
 

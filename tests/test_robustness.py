@@ -19,8 +19,8 @@ from botocore.exceptions import ClientError
 from ecrpublic_mock import Call, EcrPublicMockBug, mock_ecr_public
 from ecrpublic_mock._api import operations as _operations
 from ecrpublic_mock._api.dispatch import answer
-from ecrpublic_mock._api.service import Service
 from ecrpublic_mock._core.settings import Settings
+from ecrpublic_mock._harness.service import Service
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ from botocore.config import Config
 from ecrpublic_mock import _server, mock_ecr_public
 from ecrpublic_mock.__main__ import main
 from ecrpublic_mock._api import operations as _operations
-from ecrpublic_mock._api.calls import Call
 from ecrpublic_mock._core.settings import Settings
+from ecrpublic_mock._harness.calls import Call, CallRing
 from ecrpublic_mock._server import runner
 from ecrpublic_mock._server.control import Backend
 
@@ -605,7 +605,7 @@ def test_a_chunked_body_over_the_limit_is_413(server):
 
 def test_the_limit_is_the_models_largest_request():
     """UploadLayerPart's blob, at the model's maximum, in base64, fits; its envelope too."""
-    from ecrpublic_mock._api.model import operation_model
+    from ecrpublic_mock._model import operation_model
 
     blob = operation_model("UploadLayerPart").input_shape.members["layerPartBlob"]
     largest = len(base64.b64encode(b"\0" * blob.metadata["max"]))
@@ -851,7 +851,7 @@ def test_the_call_log_keeps_the_last_n_calls(size):
 
 
 def test_the_call_ring_only_appends():
-    ring = _server.control.CallRing(2)
+    ring = CallRing(2)
     calls = [Call("DescribeRegistries", {"n": n}, "success") for n in range(3)]
     ring.extend(calls)
     assert ring == calls[1:]

@@ -29,7 +29,7 @@ from .patches import Patch, PatchSet
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
 
-    from .._api.service import Service
+    from .._harness.service import Service
 
 # Every active service in the process, in start order (plain list operations are atomic
 # under the GIL), and the ones the current thread or task started, innermost last.
@@ -289,7 +289,7 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
         service = current()
         if service is None or not isinstance(target, str):
             return send(self, request)
-        from .._api.model import service_model
+        from .._model import service_model
 
         prefix, _, operation = target.partition(".")
         if prefix != service_model().metadata["targetPrefix"]:

@@ -7,9 +7,9 @@ import inspect
 import sys
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
-from .._api.service import Service
 from .._core.media_types import DOCKER_MANIFEST
 from .._core.settings import Mutability, Settings, check_mutability
+from .._harness.service import Service
 from . import hook
 
 if TYPE_CHECKING:
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
-    from .._api.calls import Call
     from .._handle.views import RepositoryView
+    from .._harness.calls import Call
     from .._server.runner import BackgroundServer
 
 T = TypeVar("T")
@@ -296,7 +296,7 @@ class EcrPublicMock:
         the status is 500 for server errors, 503 for unavailability, else 400. botocore's
         retry logic sees the answer as it would AWS's, but its back-off sleeps are skipped.
         """
-        from .._api.faults import Fault  # loaded on first use, as the API front end is
+        from .._harness.faults import Fault  # loaded on first use: most tests inject none
 
         fault = Fault.make(code, operation, times, message, status)
         with self._service.lock:

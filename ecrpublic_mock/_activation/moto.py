@@ -13,8 +13,8 @@ import os
 import sys
 from typing import Any
 
-from .._api.service import Service
 from .._core.settings import Settings
+from .._harness.service import Service
 
 SWITCH = "ECRPUBLIC_MOCK_WITH_MOTO"
 _OFF = frozenset({"0", "false", "no", "off"})

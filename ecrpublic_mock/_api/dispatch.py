@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import messages
 from .._core.errors import EcrPublicMockBug, ServiceError
-from .calls import Call, logged
-from .faults import take_fault
-from .model import model_operations
+from .._harness.calls import Call, logged
+from .._harness.faults import take_fault
+from .._model import model_operations
 from .operations import HANDLERS, Request
 from .regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
 from .shapes import trim
 from .validation import convert, validate
 
 if TYPE_CHECKING:
-    from .service import Service
+    from .._harness.service import Service
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 Answer = tuple[int, dict[str, str], bytes]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from .model import operation_model
+from .._model import operation_model
 
 if TYPE_CHECKING:
     from botocore.model import ListShape, Shape, StructureShape

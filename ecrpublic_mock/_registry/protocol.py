@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
-from .._api.calls import Call
-from .._api.faults import take_fault
-from .._api.model import service_model
 from .._core import messages
 from .._core.errors import ServiceError
 from .._core.images import find_image, push_manifest, remove
@@ -35,12 +32,15 @@ from .._core.repositories import find_repository
 from .._core.state import ENTITLED_PATH, FREE, PREMIUM, PREMIUM_PATH
 from .._core.tokens import Grant, anonymous_grant, check_password, check_token, registry_token
 from .._core.uploads import append, end_upload, find_upload, start_upload, store_upload
+from .._harness.calls import Call
+from .._harness.faults import take_fault
+from .._model import service_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from .._api.service import Service
     from .._core.state import Repository, Upload
+    from .._harness.service import Service
 
     Read = Callable[[], bytes]
 

@@ -30,12 +30,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .._api.dispatch import CONTENT_TYPE, answer, error_body
-from .._api.model import service_model
 from .._api.regions import HOME_REGION, SERVED_REGIONS, scope_region
 from .._core import messages
 from .._core.errors import EcrPublicMockBug
 from .._core.reports import PATH as REPORTS
 from .._core.reports import download
+from .._model import service_model
 from .._registry import protocol
 from .control import PREFIX, ControlError, control
 

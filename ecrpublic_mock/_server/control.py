@@ -21,44 +21,17 @@ import dataclasses
 import datetime
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, SupportsIndex
+from typing import TYPE_CHECKING, Any
 
-from .._api.calls import Call
-from .._api.faults import Fault
-from .._api.service import Service
+from .._harness.calls import CallRing
+from .._harness.faults import Fault
+from .._harness.service import Service
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from .._core.settings import Settings
 
 PREFIX = "/_ecrpublic_mock/"
 _FAULT_MEMBERS = frozenset({"code", "operation", "times", "message", "status"})
-
-
-class CallRing(list[Call]):
-    """The call log of a long-running server: only the last ``size`` calls are kept.
-
-    A list, so ``service.calls`` keeps its type and ``answer()`` its ``append``; dropping
-    the oldest entry moves ``size`` pointers, nothing more. ``size`` 0 keeps nothing.
-    """
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def append(self, call: Call, /) -> None:
-        if self.size:
-            super().append(call)
-            if len(self) > self.size:
-                del self[0]
-
-    def extend(self, calls: Iterable[Call], /) -> None:
-        for call in calls:
-            self.append(call)
-
-    def insert(self, index: SupportsIndex, call: Call, /) -> None:
-        raise TypeError("the call log is append-only")
 
 
 class Backend:

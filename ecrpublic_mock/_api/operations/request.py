@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..._core import messages
 from ..._core.repositories import find_repository
 from ..._core.state import FREE
-from ..model import operation_model
+from ..._model import operation_model
 from ..paging import page, page_entries
 
 if TYPE_CHECKING:
     from ..._core.ordered import OrderedIndex
     from ..._core.state import Registry, Repository
-    from ..service import Service
+    from ..._harness.service import Service
 
 V = TypeVar("V")
 E = TypeVar("E")

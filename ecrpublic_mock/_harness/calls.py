@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
-from .model import model_operations, operation_model
+from .._model import model_operations, operation_model
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,28 @@ def _blob_paths(operation: str) -> tuple[tuple[str | None, str], ...]:
         elif member.type_name == "structure":
             found += [(name, inner) for inner, m in member.members.items() if m.type_name == "blob"]
     return tuple(found)
+
+
+class CallRing(list[Call]):
+    """The call log of a long-running server: only the last ``size`` calls are kept.
+
+    A list, so ``service.calls`` keeps its type and ``answer()`` its ``append``; dropping
+    the oldest entry moves ``size`` pointers, nothing more. ``size`` 0 keeps nothing.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def append(self, call: Call, /) -> None:
+        if self.size:
+            super().append(call)
+            if len(self) > self.size:
+                del self[0]
+
+    def extend(self, calls: Iterable[Call], /) -> None:
+        for call in calls:
+            self.append(call)
+
+    def insert(self, index: SupportsIndex, call: Call, /) -> None:
+        raise TypeError("the call log is append-only")

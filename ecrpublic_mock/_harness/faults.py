@@ -72,7 +72,7 @@ def _operation_names() -> dict[str, str]:
     """Every accepted spelling of an operation: its API name and its boto3 method name."""
     from botocore import xform_name
 
-    from .model import service_model
+    from .._model import service_model
 
     names = {xform_name(op): op for op in service_model().operation_names}
     names.update({op: op for op in names.values()})
