@@ -40,7 +40,7 @@ from botocore.awsrequest import AWSResponse
 
 from ecrpublic_mock import mock_ecr_public
 from ecrpublic_mock._core.images import put_image
-from ecrpublic_mock._handle.push import upload_blob
+from ecrpublic_mock._helpers.push import upload_blob
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -7,18 +7,22 @@ from typing import TYPE_CHECKING, Any
 from ._activation import hook
 from ._activation.mock import EcrPublicMock, MockOptions, mock_ecr_public
 from ._core.errors import EcrPublicMockBug
+from ._core.settings import Mutability
 from ._harness.calls import Call
 
 if TYPE_CHECKING:
-    from ._handle.views import ImageView, LayerView, RepositoryView
+    from ._helpers.views import ImageView, LayerView, RepositoryView
+    from ._server.runner import BackgroundServer
 
 __all__ = [
+    "BackgroundServer",
     "Call",
     "EcrPublicMock",
     "EcrPublicMockBug",
     "ImageView",
     "LayerView",
     "MockOptions",
+    "Mutability",
     "RepositoryView",
     "mock_ecr_public",
 ]
@@ -28,11 +32,16 @@ _VIEWS = frozenset({"ImageView", "LayerView", "RepositoryView"})
 
 
 def __getattr__(name: str) -> Any:
-    """The view classes load on first use: most test runs never need them at import."""
+    """The view classes load on first use: most test runs never need them at import; the
+    server's class (what ``EcrPublicMock.serve()`` returns) needs the ``server`` extra."""
     if name in _VIEWS:
-        from ._handle import views
+        from ._helpers import views
 
         return getattr(views, name)
+    if name == "BackgroundServer":
+        from ._server.runner import BackgroundServer
+
+        return BackgroundServer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from ._activation.mock import mock_ecr_public
+from ._core.media_types import DOCKER_LIST, DOCKER_MANIFEST
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 # The demo shows premium repositories where the installed model has them.
 PREMIUM_OPERATION = "CreatePremiumRepository"
 

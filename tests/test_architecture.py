@@ -79,7 +79,7 @@ def ours(imports: set[str]) -> set[str]:
                 "ecrpublic_mock._model",
                 "ecrpublic_mock._harness",
                 "ecrpublic_mock._api",
-                "ecrpublic_mock._handle",
+                "ecrpublic_mock._helpers",
                 "ecrpublic_mock._registry",
                 "ecrpublic_mock._server",
                 "ecrpublic_mock._activation",
@@ -94,7 +94,7 @@ def ours(imports: set[str]) -> set[str]:
             "ecrpublic_mock._harness",
             (
                 "ecrpublic_mock._api",
-                "ecrpublic_mock._handle",
+                "ecrpublic_mock._helpers",
                 "ecrpublic_mock._registry",
                 "ecrpublic_mock._server",
                 "ecrpublic_mock._activation",
@@ -103,7 +103,7 @@ def ours(imports: set[str]) -> set[str]:
         (
             "ecrpublic_mock._api",
             (
-                "ecrpublic_mock._handle",
+                "ecrpublic_mock._helpers",
                 "ecrpublic_mock._registry",
                 "ecrpublic_mock._server",
                 "ecrpublic_mock._activation",
@@ -115,14 +115,14 @@ def ours(imports: set[str]) -> set[str]:
             "ecrpublic_mock._registry",
             (
                 "ecrpublic_mock._api",
-                "ecrpublic_mock._handle",
+                "ecrpublic_mock._helpers",
                 "ecrpublic_mock._activation",
                 "ecrpublic_mock._server",
                 "uvicorn",
                 "h11",
             ),
         ),
-        ("ecrpublic_mock._handle", ("ecrpublic_mock._activation", "ecrpublic_mock._registry")),
+        ("ecrpublic_mock._helpers", ("ecrpublic_mock._activation", "ecrpublic_mock._registry")),
         # The control plane: over the harness and the views, never the API front end.
         ("ecrpublic_mock._server.control", ("ecrpublic_mock._api",)),
     ],
@@ -223,3 +223,20 @@ def test_every_option_is_a_serve_flag(capsys):
     shown = capsys.readouterr().out
     for field in dataclasses.fields(Settings):
         assert "--" + field.name.replace("_", "-") in shown
+
+
+def test_every_public_name_resolves():
+    """``__all__`` is the public surface: each name is there (the views and the server's
+    class load on first use)."""
+    for name in ecrpublic_mock.__all__:
+        assert getattr(ecrpublic_mock, name) is not None, name
+    assert typing.get_args(ecrpublic_mock.Mutability) == ("MUTABLE", "IMMUTABLE")
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        ecrpublic_mock.Nope  # noqa: B018
+
+
+@pytest.mark.slow
+def test_what_serve_returns_is_exported():
+    """``EcrPublicMock.serve()`` returns the exported ``BackgroundServer``."""
+    with ecrpublic_mock.mock_ecr_public() as ecr, ecr.serve() as server:
+        assert type(server) is ecrpublic_mock.BackgroundServer

@@ -3,7 +3,7 @@
 Source: ``EcrPublicMock.repositories``'s docstring ("a read-only snapshot of every (free)
 repository, its images, tags and layers"), ``EcrPublicMock.premium_repositories``'s ("the
 same snapshot of every premium repository (with its state and products)") and
-``ecrpublic_mock/_handle/views.py`` (frozen dataclasses; mappings are
+``ecrpublic_mock/_helpers/views.py`` (frozen dataclasses; mappings are
 ``MappingProxyType``; repositories in creation order, images in push order; "later
 changes don't show"; "deprecated images whose time has come are gone"). A view must say
 what the API says: every field is checked against the Describe*/Get* answer for the same

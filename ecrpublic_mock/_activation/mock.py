@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
-    from .._handle.views import RepositoryView
     from .._harness.calls import Call
+    from .._helpers.views import RepositoryView
     from .._server.runner import BackgroundServer
 
 T = TypeVar("T")
@@ -310,14 +310,14 @@ class EcrPublicMock:
     @property
     def repositories(self) -> Mapping[str, RepositoryView]:
         """A read-only snapshot of every (free) repository, its images, tags and layers."""
-        from .._handle import views  # loaded on first use: it costs every importer 4 ms otherwise
+        from .._helpers import views  # loaded on first use: it costs every importer 4 ms otherwise
 
         return views.repositories(self._service.registry)
 
     @property
     def premium_repositories(self) -> Mapping[str, RepositoryView]:
         """The same snapshot of every premium repository (with its state and products)."""
-        from .._handle import views
+        from .._helpers import views
 
         return views.repositories(self._service.registry, "PREMIUM")
 
@@ -327,13 +327,13 @@ class EcrPublicMock:
         """The account now holds an active AWS Marketplace agreement for ``product_id``:
         as a buyer it sees the AVAILABLE and HIDDEN premium repositories sold through it
         (DescribeEntitled*, and pulls from their entitled URI)."""
-        from .._handle import premium
+        from .._helpers import premium
 
         premium.entitle(self._service.registry, product_id, held=True)
 
     def revoke_entitlement(self, product_id: str) -> None:
         """The agreement for ``product_id`` has ended (no error if there was none)."""
-        from .._handle import premium
+        from .._helpers import premium
 
         premium.entitle(self._service.registry, product_id, held=False)
 
@@ -349,7 +349,7 @@ class EcrPublicMock:
         """What the scan of a premium image (``image``: its digest or a tag) found: each
         finding a dict of the model's ImageScanFinding members (``severity``, ``title``,
         ``packageVulnerabilityDetails``, ...); the rest gets Inspector's usual values."""
-        from .._handle import premium
+        from .._helpers import premium
 
         premium.set_scan_findings(
             self._service.registry, repository_name, image, findings, status, description
@@ -359,7 +359,7 @@ class EcrPublicMock:
         self, repository_name: str, badges: Iterable[str], *, premium: bool = False
     ) -> None:
         """The catalog badges (FIPS, STIG, SIGNED, SBOM, CIS) AWS shows for a repository."""
-        from .._handle import premium as helpers
+        from .._helpers import premium as helpers
 
         helpers.set_badges(self._service.registry, repository_name, tuple(badges), premium)
 
@@ -373,7 +373,7 @@ class EcrPublicMock:
     ) -> str:
         """A publisher report of the week (from a Monday) or month (from the 1st) that
         starts on ``start_date``, created now, holding ``csv``; its report id."""
-        from .._handle import premium
+        from .._helpers import premium
 
         return premium.add_publisher_report(
             self._service.registry, start_date, csv, report_type, granularity
@@ -382,7 +382,7 @@ class EcrPublicMock:
     def download(self, url: str) -> bytes:
         """The compressed report a GetDownloadUrlForPublisherReport URL links to, read
         without a server (the served mock answers the same URL over HTTP)."""
-        from .._handle import premium
+        from .._helpers import premium
 
         return premium.download(self._service.registry, url)
 
@@ -425,7 +425,7 @@ class EcrPublicMock:
         config's type (a helm chart's, say); ``repository_type`` PREMIUM pushes to the
         premium repository of that name. Errors are the ClientErrors the API would raise.
         """
-        from .._handle import push  # loaded on first use, with the core's rules
+        from .._helpers import push  # loaded on first use, with the core's rules
 
         return push.push_image(
             self._service.registry,
@@ -448,7 +448,7 @@ class EcrPublicMock:
         repository_type: str = "FREE",
     ) -> str:
         """Push a manifest list (OCI index when every image is OCI) over pushed images."""
-        from .._handle import push
+        from .._helpers import push
 
         return push.push_index(
             self._service.registry,

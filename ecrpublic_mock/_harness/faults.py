@@ -8,7 +8,7 @@ from functools import cache
 from .._core.errors import ServiceError
 
 # Status codes of the errors a test is likely to inject; everything else is a client error.
-_STATUS = {
+_FAULT_STATUS = {
     "ServerException": 500,
     "InternalFailure": 500,
     "InternalServerError": 500,
@@ -58,7 +58,7 @@ class Fault:
             operation=operation,
             remaining=times,
             message=message if message is not None else _MESSAGES.get(code, f"Injected {code}"),
-            status=status if status is not None else _STATUS.get(code, 400),
+            status=status if status is not None else _FAULT_STATUS.get(code, 400),
         )
 
 

@@ -50,7 +50,7 @@ _API_VERSION = {"Docker-Distribution-API-Version": "registry/2.0"}
 _JSON = "application/json; charset=utf-8"
 
 # HTTP status of each distribution-spec code; the core's API codes map onto them.
-_STATUS = {
+_OCI_STATUS = {
     "UNAUTHORIZED": 401,
     "DENIED": 403,
     "NAME_UNKNOWN": 404,
@@ -122,7 +122,7 @@ class Response:
     length: int | None = None
 
 
-class _Refused(Exception):
+class _AnsweredWith(Exception):
     """An error answered with headers of its own, or with another status than its code's."""
 
     def __init__(
@@ -130,7 +130,7 @@ class _Refused(Exception):
     ) -> None:
         super().__init__(error.message)
         self.error, self.headers, self.code = error, headers, error.code
-        self.status = _STATUS[error.code] if status is None else status
+        self.status = _OCI_STATUS[error.code] if status is None else status
 
 
 def handle(service: Service, request: Request, read: Read) -> Response:
@@ -141,8 +141,8 @@ def handle(service: Service, request: Request, read: Read) -> Response:
             return _token(service, request)
         return _v2(service, request, read)
     except ServiceError as error:  # an injected fault keeps its own status
-        return _error(request, _STATUS.get(_code(error), error.status), error, {})
-    except _Refused as refusal:
+        return _error(request, _OCI_STATUS.get(_code(error), error.status), error, {})
+    except _AnsweredWith as refusal:
         return _error(request, refusal.status, refusal.error, refusal.headers)
 
 
@@ -170,7 +170,7 @@ def challenge(base: str) -> str:
 def _allow(request: Request, route: str) -> None:
     allowed = _METHODS[route]
     if request.method not in allowed:
-        raise _Refused(messages.error(messages.UNSUPPORTED), {"Allow": ", ".join(allowed)})
+        raise _AnsweredWith(messages.error(messages.UNSUPPORTED), {"Allow": ", ".join(allowed)})
 
 
 # -- the token endpoint ----------------------------------------------------------------
@@ -231,7 +231,7 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
                 return answer(service, request, read, name, ref)
             run = partial(answer, service, request, read, name, ref)
             return _as_operation(service, operation, name, ref, run)
-    raise _Refused(messages.error(messages.UNSUPPORTED), {}, status=404)
+    raise _AnsweredWith(messages.error(messages.UNSUPPORTED), {}, status=404)
 
 
 def _split(name: str) -> tuple[str, str, str]:
@@ -381,7 +381,7 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     else:
         start, stop = first, size if last is None else min(last + 1, size)
     if start >= size or (last is not None and first is not None and last < first):
-        raise _Refused(
+        raise _AnsweredWith(
             messages.error(messages.RANGE_NOT_SATISFIABLE, range=wanted[0], size=size),
             {"Content-Range": f"bytes */{size}"},
         )
@@ -550,7 +550,7 @@ def _delete_manifest(
     if result.failure is not None:
         code, reason = result.failure
         oci_code, status = _FAILURES[code]
-        raise _Refused(ServiceError(oci_code, reason), {}, status)
+        raise _AnsweredWith(ServiceError(oci_code, reason), {}, status)
     return _ok(202, {})
 
 

@@ -77,7 +77,7 @@ def max_body_size() -> int:
     return 4 * -(-largest // 3) + _ENVELOPE
 
 
-class _Refused(Exception):
+class _EarlyAnswer(Exception):
     """A request answered with an error before (or instead of) reading all of its body."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
@@ -114,11 +114,11 @@ class MockApp:
                 body = await self._body(scope, receive)
                 status, headers, data = await asyncio.to_thread(self._control, method, path, body)
             else:
-                raise _Refused(404, "NotFound", f"Nothing is served at {path!r}")
+                raise _EarlyAnswer(404, "NotFound", f"Nothing is served at {path!r}")
         except _NotAllowed as refusal:
             status, headers = 405, {"Allow": refusal.allow, "Content-Type": "application/json"}
             data = error_body("MethodNotAllowed", f"{path} accepts {refusal.allow}, not {method}")
-        except _Refused as refusal:
+        except _EarlyAnswer as refusal:
             status, data = refusal.status, error_body(refusal.code, refusal.message)
             headers = {"Content-Type": "application/json"}
             if status in (408, 413):
@@ -155,7 +155,7 @@ class MockApp:
             )
         except _Disconnected:
             return
-        except _Refused as refusal:  # the body stalled: answered as the protocol answers
+        except _EarlyAnswer as refusal:  # the body stalled: answered as the protocol answers
             response = protocol.error_answer(
                 refusal.status, refusal.code, refusal.message, {"Connection": "close"}
             )
@@ -173,7 +173,7 @@ class MockApp:
         try:
             message = await asyncio.wait_for(receive(), self.request_timeout)
         except asyncio.TimeoutError:
-            raise _Refused(
+            raise _EarlyAnswer(
                 408,
                 "RequestTimeout",
                 f"No part of the request body arrived for {self.request_timeout:g} s",
@@ -187,7 +187,7 @@ class MockApp:
         for name, value in scope["headers"]:
             # h11 has checked it: digits, and one value however many times it is sent.
             if name == b"content-length" and int(value) > self.body_limit:
-                raise _Refused(413, "PayloadTooLarge", self._too_large(int(value)))
+                raise _EarlyAnswer(413, "PayloadTooLarge", self._too_large(int(value)))
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -195,7 +195,7 @@ class MockApp:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.body_limit:  # a chunked body, which declares no length
-                raise _Refused(413, "PayloadTooLarge", self._too_large(size))
+                raise _EarlyAnswer(413, "PayloadTooLarge", self._too_large(size))
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)

@@ -156,7 +156,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 def _state(backend: Backend, body: bytes) -> tuple[int, Any]:
-    from .._handle import views
+    from .._helpers import views
 
     registry = backend.service.registry
     repositories = views.repositories(registry)
