@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 import sys
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, overload
 
 from .._core.media_types import DOCKER_MANIFEST
 from .._core.settings import Mutability, Settings, check_mutability
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from .._server.runner import BackgroundServer
 
 T = TypeVar("T")
+Fresh: TypeAlias = "Callable[[], EcrPublicMock]"
 
 
 class MockOptions(TypedDict, total=False):
@@ -119,62 +119,19 @@ class EcrPublicMock:
         return EcrPublicMock._from_settings(self._settings)
 
     def _decorate_function(self, func: Any) -> Any:
-        """A wrapper of the same kind as ``func``, so pytest (and inspect) see what it is.
+        """A wrapt wrapper of ``func``: it looks like ``func`` to pytest and ``inspect``
+        (kind, signature, ``__wrapped__``), binds as ``func`` would (functions, methods),
+        and runs ``func`` inside a fresh mock with the body its kind needs."""
+        import wrapt  # loaded on first decoration: importing it costs 10 ms or more
 
-        ``functools.wraps`` keeps ``__wrapped__``, which ``inspect.signature`` follows:
-        pytest still injects the fixtures ``func`` asks for.
-        """
         fresh = self._fresh
-        if inspect.isasyncgenfunction(func):
+        body = _body(func)
 
-            @functools.wraps(func)
-            async def run_async_generator(*args: Any, **kwargs: Any) -> Any:
-                # Active from the first ``__anext__`` to the close, values sent and
-                # exceptions thrown passed through (an async yield fixture's whole life).
-                async with fresh():
-                    inner = func(*args, **kwargs)
-                    try:
-                        item = await inner.__anext__()
-                        while True:
-                            try:
-                                sent = yield item
-                            except GeneratorExit:
-                                raise
-                            except BaseException as error:
-                                item = await inner.athrow(error)
-                            else:
-                                item = await inner.asend(sent)
-                    except StopAsyncIteration:
-                        return
-                    finally:
-                        await inner.aclose()
+        @wrapt.decorator
+        def inside_a_fresh_mock(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+            return body(fresh, wrapped, args, kwargs)
 
-            return run_async_generator
-
-        if inspect.isgeneratorfunction(func):
-
-            @functools.wraps(func)
-            def run_generator(*args: Any, **kwargs: Any) -> Any:
-                with fresh():
-                    return (yield from func(*args, **kwargs))
-
-            return run_generator
-
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                async with fresh():
-                    return await func(*args, **kwargs)
-
-            return run_async
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with fresh():
-                return func(*args, **kwargs)
-
-        return run
+        return inside_a_fresh_mock(func)
 
     def _decorate_class(self, cls: type) -> type:
         """Every test of the class runs in a fresh mock; class-level set-up and tear-down
@@ -457,6 +414,55 @@ class EcrPublicMock:
             images,
             media_type,
         )
+
+
+def _run(fresh: Fresh, func: Any, args: Any, kwargs: Any) -> Any:
+    with fresh():
+        return func(*args, **kwargs)
+
+
+def _run_generator(fresh: Fresh, func: Any, args: Any, kwargs: Any) -> Any:
+    """Active from the first ``next`` to the close (a yield fixture's whole life)."""
+    with fresh():
+        return (yield from func(*args, **kwargs))
+
+
+async def _run_coroutine(fresh: Fresh, func: Any, args: Any, kwargs: Any) -> Any:
+    async with fresh():
+        return await func(*args, **kwargs)
+
+
+async def _run_async_generator(fresh: Fresh, func: Any, args: Any, kwargs: Any) -> Any:
+    """Active from the first ``__anext__`` to the close, values sent and exceptions thrown
+    passed through (an async yield fixture's whole life)."""
+    async with fresh():
+        inner = func(*args, **kwargs)
+        try:
+            item = await inner.__anext__()
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    raise
+                except BaseException as error:
+                    item = await inner.athrow(error)
+                else:
+                    item = await inner.asend(sent)
+        except StopAsyncIteration:
+            return
+        finally:
+            await inner.aclose()
+
+
+def _body(func: Any) -> Callable[[Fresh, Any, Any, Any], Any]:
+    """The body that keeps a mock active for as long as ``func``'s kind runs."""
+    if inspect.isasyncgenfunction(func):
+        return _run_async_generator
+    if inspect.isgeneratorfunction(func):
+        return _run_generator
+    if inspect.iscoroutinefunction(func):
+        return _run_coroutine
+    return _run
 
 
 def _xunit(cls: type, name: str) -> Callable[[Any, Any], None] | None:
