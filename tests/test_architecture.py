@@ -240,3 +240,16 @@ def test_what_serve_returns_is_exported():
     """``EcrPublicMock.serve()`` returns the exported ``BackgroundServer``."""
     with ecrpublic_mock.mock_ecr_public() as ecr, ecr.serve() as server:
         assert type(server) is ecrpublic_mock.BackgroundServer
+
+
+def test_the_core_speaks_in_aws_exceptions_and_the_registry_in_its_codes():
+    """One error table per surface: the core's texts carry AWS's exception names; the
+    distribution-spec's codes, with their statuses, live with the registry protocol."""
+    from ecrpublic_mock._core import messages
+    from ecrpublic_mock._registry import errors
+
+    texts = [value for value in vars(messages).values() if isinstance(value, messages.Text)]
+    assert texts
+    assert all(text.code.endswith("Exception") for text in texts), texts
+    codes = [value for value in vars(errors).values() if isinstance(value, errors.Code)]
+    assert all(code.value.isupper() and 400 <= code.status < 500 for code in codes), codes

@@ -20,5 +20,14 @@ class ServiceError(Exception):
         self.fields = fields
 
 
+class CredentialRefused(Exception):
+    """A registry password or token this registry did not issue, or one that expired:
+    the registry protocol answers it in its own terms."""
+
+    def __init__(self, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "not issued here")
+        self.expired = expired
+
+
 class EcrPublicMockBug(RuntimeError):
     """Raised to the caller when our own code fails: a bug must never pass for an AWS error."""

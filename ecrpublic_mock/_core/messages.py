@@ -360,39 +360,3 @@ REPORT_NOT_FOUND = Text(
 NOT_SERVED = Text(
     "UnknownOperationException", "ecrpublic-mock does not serve the operation {operation} yet"
 )
-
-# -- the registry endpoint (section "Registry protocol") -----------------------------------
-# Codes are the OCI distribution-spec's; texts are the registry endpoint's where known.
-
-# Real text: "Get https://public.ecr.aws/v2/: denied: Not Authorized" (docker/login-action#38).
-NOT_AUTHORIZED = Text("DENIED", "Not Authorized")
-# Real text, as docker prints it: "denied: Your authorization token has expired.
-# Reauthenticate and try again." (aws/aws-cli#6580, amazon-ecr-credential-helper#286).
-TOKEN_EXPIRED = Text(
-    "DENIED", "Your authorization token has expired. Reauthenticate and try again."
-)
-UNAUTHORIZED = Text("UNAUTHORIZED", "Not Authorized")
-# Real text: "manifest unknown: Requested image not found".
-MANIFEST_UNKNOWN = Text("MANIFEST_UNKNOWN", "Requested image not found")
-# The distribution-spec's texts for its codes (AWS leaves its own undocumented).
-BLOB_UNKNOWN = Text("BLOB_UNKNOWN", "blob unknown to registry")
-BLOB_UPLOAD_UNKNOWN = Text("BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry")
-DIGEST_MISMATCH = Text("DIGEST_INVALID", "provided digest did not match uploaded content")
-# AWS leaves these undocumented; the mock chooses them.
-DIGEST_MALFORMED = Text("DIGEST_INVALID", "invalid digest '{digest}'")
-CONTENT_RANGE_INVALID = Text(
-    "BLOB_UPLOAD_INVALID", "invalid content range '{range}': the upload has {received} bytes"
-)
-TAG_MALFORMED = Text("TAG_INVALID", "invalid tag '{tag}'")
-MANIFEST_TOO_LARGE = Text(
-    "MANIFEST_INVALID", "the manifest is larger than the service's {limit} bytes"
-)
-MANIFEST_NOT_UTF8 = Text("MANIFEST_INVALID", "the manifest is not UTF-8 text")
-NOT_ACCEPTED = Text("MANIFEST_UNKNOWN", "{kind} found, but accept header does not support {kinds}")
-RANGE_NOT_SATISFIABLE = Text(
-    "RANGE_NOT_SATISFIABLE", "the range '{range}' is not satisfiable: the blob has {size} bytes"
-)
-PAGINATION_NUMBER_INVALID = Text(
-    "PAGINATION_NUMBER_INVALID", "invalid number of results requested: '{n}'"
-)
-UNSUPPORTED = Text("UNSUPPORTED", "The operation is unsupported.")

@@ -19,8 +19,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import messages
 from .clock import now
+from .errors import CredentialRefused
 
 if TYPE_CHECKING:
     from .state import Registry
@@ -67,7 +67,7 @@ def check_password(registry: Registry, username: str, password: str) -> int:
         payload = base64.b64decode(document["payload"], validate=True)
         expiration = document["expiration"]
     except (ValueError, TypeError, KeyError, binascii.Error):
-        raise messages.error(messages.NOT_AUTHORIZED) from None
+        raise CredentialRefused(expired=False) from None
     nonce, mac = payload[:_NONCE], payload[_NONCE:]
     signed = str(expiration).encode()
     if (
@@ -75,9 +75,9 @@ def check_password(registry: Registry, username: str, password: str) -> int:
         or not isinstance(expiration, int)
         or not hmac.compare_digest(mac, _mac(registry, b"password", nonce, signed))
     ):
-        raise messages.error(messages.NOT_AUTHORIZED)
+        raise CredentialRefused(expired=False)
     if expiration <= now().timestamp():
-        raise messages.error(messages.TOKEN_EXPIRED)
+        raise CredentialRefused(expired=True)
     return expiration
 
 
@@ -113,5 +113,5 @@ def check_token(registry: Registry, token: str) -> Grant | None:
     push, _, expires = claims.partition(b".")  # well formed: this registry signed them
     grant = Grant(push=push == b"1", expires=int(expires))
     if grant.expires <= now().timestamp():
-        raise messages.error(messages.TOKEN_EXPIRED)
+        raise CredentialRefused(expired=True)
     return grant

@@ -7,7 +7,7 @@ end) and are hashed and kept as they come; blob answers are the stored chunks, s
 
 Every rule is the core's: a manifest PUT is PutImage, an upload is the API's upload
 without its part rules, a manifest DELETE is BatchDeleteImage's. Their errors are the
-core's texts under the distribution-spec's codes (``_CODES``).
+core's texts under the distribution-spec's codes (``errors.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from .._core import messages
-from .._core.errors import ServiceError
+from .._core.errors import CredentialRefused, ServiceError
 from .._core.images import find_image, push_manifest, remove
 from .._core.manifests import DIGEST, IMAGE_TYPES, LIST_TYPES, V1_TYPES, image_id
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
@@ -35,6 +35,7 @@ from .._core.uploads import append, end_upload, find_upload, start_upload, store
 from .._harness.calls import Call
 from .._harness.faults import take_fault
 from .._model import service_model
+from . import errors
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -49,34 +50,6 @@ SERVICE = "public.ecr.aws"
 _API_VERSION = {"Docker-Distribution-API-Version": "registry/2.0"}
 _JSON = "application/json; charset=utf-8"
 
-# HTTP status of each distribution-spec code; the core's API codes map onto them.
-_OCI_STATUS = {
-    "UNAUTHORIZED": 401,
-    "DENIED": 403,
-    "NAME_UNKNOWN": 404,
-    "MANIFEST_UNKNOWN": 404,
-    "BLOB_UNKNOWN": 404,
-    "BLOB_UPLOAD_UNKNOWN": 404,
-    "UNSUPPORTED": 405,
-    "RANGE_NOT_SATISFIABLE": 416,
-    "BLOB_UPLOAD_INVALID": 416,
-}
-_CODES = {
-    "RepositoryNotFoundException": "NAME_UNKNOWN",
-    "UploadNotFoundException": "BLOB_UPLOAD_UNKNOWN",
-    "LayersNotFoundException": "MANIFEST_BLOB_UNKNOWN",
-    "ReferencedImagesNotFoundException": "MANIFEST_BLOB_UNKNOWN",
-    "InvalidParameterException": "MANIFEST_INVALID",
-    "ImageDigestDoesNotMatchException": "DIGEST_INVALID",
-    "ImageTagAlreadyExistsException": "TAG_INVALID",
-    "LimitExceededException": "DENIED",
-    "DeletionNotAllowedException": "DENIED",
-}
-# A manifest DELETE reports BatchDeleteImage's failures under these codes and statuses.
-_FAILURES = {
-    messages.IMAGE_NOT_FOUND_FAILURE[0]: (messages.MANIFEST_UNKNOWN.code, None),
-    messages.REFERENCED_BY_MANIFEST_LIST: ("DENIED", 409),
-}
 # How a manifest kind is named when a client's Accept header leaves it out.
 _KINDS = {
     OCI_MANIFEST: ("OCI manifest", "OCI manifests"),
@@ -122,17 +95,6 @@ class Response:
     length: int | None = None
 
 
-class _AnsweredWith(Exception):
-    """An error answered with headers of its own, or with another status than its code's."""
-
-    def __init__(
-        self, error: ServiceError, headers: dict[str, str], status: int | None = None
-    ) -> None:
-        super().__init__(error.message)
-        self.error, self.headers, self.code = error, headers, error.code
-        self.status = _OCI_STATUS[error.code] if status is None else status
-
-
 def handle(service: Service, request: Request, read: Read) -> Response:
     """Answer one request; every refusal is the protocol's error answer."""
     try:
@@ -140,20 +102,23 @@ def handle(service: Service, request: Request, read: Read) -> Response:
             _allow(request, "token")
             return _token(service, request)
         return _v2(service, request, read)
-    except ServiceError as error:  # an injected fault keeps its own status
-        return _error(request, _OCI_STATUS.get(_code(error), error.status), error, {})
-    except _AnsweredWith as refusal:
-        return _error(request, refusal.status, refusal.error, refusal.headers)
+    except ServiceError as error:  # the core's rules, an injected fault
+        return _error(request, errors.from_service(error))
+    except CredentialRefused as refused:
+        return _error(request, errors.error(_REFUSED[refused.expired]))
+    except errors.RegistryError as error:
+        return _error(request, error)
 
 
-def _code(error: ServiceError) -> str:
-    return _CODES.get(error.code, error.code)
+# A credential the registry did not issue, or one that expired.
+_REFUSED = {False: errors.NOT_AUTHORIZED, True: errors.TOKEN_EXPIRED}
 
 
-def _error(request: Request, status: int, error: ServiceError, headers: dict[str, str]) -> Response:
-    if status == 401:
+def _error(request: Request, error: errors.RegistryError) -> Response:
+    headers = error.headers
+    if error.code.status == 401:
         headers = {**headers, "WWW-Authenticate": challenge(request.base)}
-    return error_answer(status, _code(error), error.message, headers)
+    return error_answer(error.code.status, error.code.value, error.message, headers)
 
 
 def error_answer(status: int, code: str, message: str, headers: dict[str, str]) -> Response:
@@ -170,7 +135,7 @@ def challenge(base: str) -> str:
 def _allow(request: Request, route: str) -> None:
     allowed = _METHODS[route]
     if request.method not in allowed:
-        raise _AnsweredWith(messages.error(messages.UNSUPPORTED), {"Allow": ", ".join(allowed)})
+        raise errors.error(errors.OPERATION_UNSUPPORTED, {"Allow": ", ".join(allowed)})
 
 
 # -- the token endpoint ----------------------------------------------------------------
@@ -200,7 +165,7 @@ def _basic(authorization: str) -> tuple[str, str]:
             raise ValueError(scheme)
         decoded = base64.b64decode(credentials.strip(), validate=True).decode()
     except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
-        raise messages.error(messages.NOT_AUTHORIZED) from None
+        raise errors.error(errors.NOT_AUTHORIZED) from None
     username, _, password = decoded.partition(":")
     return username, password
 
@@ -223,7 +188,7 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
             # Every upload route is a push, its status included.
             pushing = route == "session" or request.method not in ("GET", "HEAD")
             if pushing and not grant.push:
-                raise messages.error(messages.NOT_AUTHORIZED)
+                raise errors.error(errors.NOT_AUTHORIZED)
             _check_premium(service, name, grant, pushing=pushing)
             answer = _HANDLERS[route, request.method]
             operation = _LOGGED.get((route, request.method))
@@ -231,7 +196,9 @@ def _v2(service: Service, request: Request, read: Read) -> Response:
                 return answer(service, request, read, name, ref)
             run = partial(answer, service, request, read, name, ref)
             return _as_operation(service, operation, name, ref, run)
-    raise _AnsweredWith(messages.error(messages.UNSUPPORTED), {}, status=404)
+    raise errors.RegistryError(
+        errors.Code(errors.UNSUPPORTED.value, 404), errors.OPERATION_UNSUPPORTED.template
+    )
 
 
 def _split(name: str) -> tuple[str, str, str]:
@@ -252,13 +219,13 @@ def _check_premium(service: Service, name: str, grant: Grant, *, pushing: bool) 
     if not path:
         return
     if not grant.push or (path == ENTITLED_PATH and pushing):
-        raise messages.error(messages.NOT_AUTHORIZED)
+        raise errors.error(errors.NOT_AUTHORIZED)
     if path == ENTITLED_PATH:
         with service.lock:
             registry = service.registry
             repo = registry.premium.get(repository) if alias in registry.aliases else None
             if repo is None or not entitled_products(registry, repo):
-                raise messages.error(messages.NOT_AUTHORIZED)
+                raise errors.error(errors.NOT_AUTHORIZED)
 
 
 def _as_operation(
@@ -272,7 +239,8 @@ def _as_operation(
             take_fault(service.faults, operation)
         return run()
     except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
-        outcome = getattr(error, "code", type(error).__name__)
+        code = getattr(error, "code", type(error).__name__)
+        outcome = code.value if isinstance(code, errors.Code) else code
         raise
     finally:
         _log(service, operation, name, ref, outcome)
@@ -313,7 +281,7 @@ def _grant(service: Service, request: Request) -> Grant:
         with service.lock:
             grant = check_token(service.registry, token.strip())
     if grant is None:
-        raise messages.error(messages.UNAUTHORIZED)
+        raise errors.error(errors.NO_TOKEN)
     return grant
 
 
@@ -338,7 +306,7 @@ def _repository(service: Service, name: str, *, pushing: bool) -> Repository:
 
 def _digest(value: str | None) -> str:
     if value is None or not DIGEST.fullmatch(value):
-        raise messages.error(messages.DIGEST_MALFORMED, digest=value or "")
+        raise errors.error(errors.DIGEST_MALFORMED, digest=value or "")
     return value
 
 
@@ -350,7 +318,7 @@ def _get_blob(service: Service, request: Request, read: Read, name: str, ref: st
     with service.lock:
         layer = _repository(service, name, pushing=False).layers.get(digest)
         if layer is None:
-            raise messages.error(messages.BLOB_UNKNOWN)
+            raise errors.error(errors.BLOB_NOT_FOUND)
         blob = layer.blob
     headers = {
         "Content-Type": "application/octet-stream",
@@ -381,9 +349,8 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     else:
         start, stop = first, size if last is None else min(last + 1, size)
     if start >= size or (last is not None and first is not None and last < first):
-        raise _AnsweredWith(
-            messages.error(messages.RANGE_NOT_SATISFIABLE, range=wanted[0], size=size),
-            {"Content-Range": f"bytes */{size}"},
+        raise errors.error(
+            errors.RANGE_REFUSED, {"Content-Range": f"bytes */{size}"}, range=wanted[0], size=size
         )
     return start, stop
 
@@ -435,7 +402,7 @@ def _finish(
         upload = find_upload(registry, repo, upload_id)
         digest = end_upload(registry, upload)  # over, whether it completes or fails
         if digest != expected:
-            raise messages.error(messages.DIGEST_MISMATCH)
+            raise errors.error(errors.DIGEST_MISMATCH)
         if digest not in repo.layers:  # pushed again: the layer is already there
             store_upload(registry, upload, digest)
     headers = {
@@ -465,9 +432,7 @@ def _patch(service: Service, request: Request, read: Read, name: str, ref: str) 
             or int(match[2]) < int(match[1])
             or (length is not None and int(length) != int(match[2]) - int(match[1]) + 1)
         ):
-            raise messages.error(
-                messages.CONTENT_RANGE_INVALID, range=content_range, received=received
-            )
+            raise errors.error(errors.CONTENT_RANGE_INVALID, range=content_range, received=received)
     received = _receive(service, ref, read, name)
     return _session(request, name, ref, received, 202)
 
@@ -492,14 +457,14 @@ def _get_manifest(service: Service, request: Request, read: Read, name: str, ref
     with service.lock:
         image = find_image(_repository(service, name, pushing=False), *image_id(ref))
         if image is None:
-            raise messages.error(messages.MANIFEST_UNKNOWN)
+            raise errors.error(errors.IMAGE_NOT_FOUND)
         text, media_type, digest = image.manifest, image.media_type, image.digest
     accepted = {
         value.split(";")[0].strip() for value in request.headers.get("accept", "").split(",")
     } - {""}
     if accepted and not accepted & {media_type, "*/*", "application/*"}:
         kind, kinds = _KINDS[media_type]
-        raise messages.error(messages.NOT_ACCEPTED, kind=kind, kinds=kinds)
+        raise errors.error(errors.NOT_ACCEPTED, kind=kind, kinds=kinds)
     body = text.encode()
     headers = {"Content-Type": media_type, "Docker-Content-Digest": digest, "ETag": f'"{digest}"'}
     if request.method == "HEAD":
@@ -517,17 +482,17 @@ def manifest_limit() -> int:
 def _put_manifest(service: Service, request: Request, read: Read, name: str, ref: str) -> Response:
     """PutImage by tag or by digest; the type is the manifest's, or its Content-Type's."""
     if not DIGEST.fullmatch(ref) and not _TAG.fullmatch(ref):
-        raise messages.error(messages.TAG_MALFORMED, tag=ref)
+        raise errors.error(errors.TAG_MALFORMED, tag=ref)
     parts, size, limit = [], 0, manifest_limit()
     while chunk := read():
         size += len(chunk)
         if size > limit:
-            raise messages.error(messages.MANIFEST_TOO_LARGE, limit=limit)
+            raise errors.error(errors.MANIFEST_TOO_LARGE, limit=limit)
         parts.append(chunk)
     try:
         text = b"".join(parts).decode()
     except UnicodeDecodeError:
-        raise messages.error(messages.MANIFEST_NOT_UTF8) from None
+        raise errors.error(errors.MANIFEST_NOT_UTF8) from None
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     known = IMAGE_TYPES | LIST_TYPES | V1_TYPES
     with service.lock:
@@ -548,9 +513,7 @@ def _delete_manifest(
         check_deletable(repo)
         result = remove(repo, *image_id(ref))
     if result.failure is not None:
-        code, reason = result.failure
-        oci_code, status = _FAILURES[code]
-        raise _AnsweredWith(ServiceError(oci_code, reason), {}, status)
+        raise errors.from_failure(*result.failure)
     return _ok(202, {})
 
 
@@ -561,7 +524,7 @@ def _tags(service: Service, request: Request, read: Read, name: str, ref: str) -
     """The tags in lexical order, ``n`` at a time after ``last`` (distribution-spec)."""
     count = request.query.get("n")
     if count is not None and not _COUNT.fullmatch(count):
-        raise messages.error(messages.PAGINATION_NUMBER_INVALID, n=count)
+        raise errors.error(errors.COUNT_INVALID, n=count)
     with service.lock:
         tags = _repository(service, name, pushing=False).image_tags.sorted_keys()
         start = bisect.bisect_right(tags, request.query["last"]) if "last" in request.query else 0
