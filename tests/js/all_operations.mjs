@@ -3,7 +3,7 @@
 //
 //   node all_operations.mjs <endpoint URL> <plan.json>
 //
-// plan.json (written by tests/test_js_sdk.py from botocore's model):
+// plan.json (written by tests/server/test_js_sdk.py from botocore's model):
 //   {"operations": {"<Operation>": ["<ModeledError>", ...], ...}}
 // Prints one JSON object: {"succeeded": [...operations], "caught": [[operation, error], ...],
 // "absent": [operations of the plan this SDK has no command for], "absentErrors":

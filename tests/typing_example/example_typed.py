@@ -1,6 +1,6 @@
 """A typed user test module: what a project checked with ``mypy --strict`` writes.
 
-Not collected by the suite (the name has no ``test_`` prefix): tests/test_typing.py runs
+Not collected by the suite (the name has no ``test_`` prefix): tests/activation/test_typing.py runs
 mypy on it, and runs it with pytest to show it is a working test module too.
 """
 

@@ -19,7 +19,7 @@ import pytest
 
 from ecrpublic_mock._model import service_model
 
-JS = Path(__file__).parent / "js"
+JS = Path(__file__).parents[1] / "js"
 
 
 def node():

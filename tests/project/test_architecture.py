@@ -23,7 +23,7 @@ from ecrpublic_mock import MockOptions
 from ecrpublic_mock._core.settings import Settings
 
 PACKAGE = Path(ecrpublic_mock.__file__).parent
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def module_name(path: Path) -> str:

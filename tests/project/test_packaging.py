@@ -18,7 +18,7 @@ import pytest_ecrpublic_mock
 
 import ecrpublic_mock
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The installed distribution, in site-packages: not a stray ``*.egg-info`` of the source
 # tree, which ``python -m`` can put first on sys.path.
 (DISTRIBUTION,) = metadata.distributions(name="ecrpublic-mock", path=site.getsitepackages())

@@ -15,7 +15,7 @@ pytestmark = [
     needs_premium,
 ]
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def readme_example() -> str:

@@ -197,7 +197,7 @@ def test_period_under_the_range(ecr):
     """botocore 1.44.18's model: DeprecationPeriodDays is 90-365. botocore checks the
     minimum itself; a client that skips its checks gets the service's
     InvalidParameterException (docs/aws-behaviour.md, section "Validation", as
-    tests/test_validation.py asserts range messages)."""
+    tests/api/test_validation.py asserts range messages)."""
     raw = boto3.client(
         "ecr-public", region_name="us-east-1", config=Config(parameter_validation=False)
     )

@@ -16,7 +16,7 @@ from _clients import dockerd  # noqa: F401 - the session's private dockerd, a fi
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.slow
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def readme_example() -> str:

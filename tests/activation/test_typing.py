@@ -34,7 +34,7 @@ pytest_plugins = ["pytester"]
 # Most tests here run mypy (a cold run takes some 30 seconds) or a pytester session.
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "typing_example" / "example_typed.py"
 PLUGIN = ROOT / "conftest_plugin" / "__init__.py"
 
