@@ -27,6 +27,8 @@ needs_premium = pytest.mark.skipif(
 # The options under which the mock may hold premium repositories (a verified registry with
 # a custom alias).
 PREMIUM_OPTIONS = {"registry_verified": True, "registry_alias": "acme"}
+# The marks of a module of premium tests: skipped by model, and a mock that may hold them.
+PREMIUM_MODULE = [needs_premium, pytest.mark.ecr_public(**PREMIUM_OPTIONS)]
 
 
 def make_premium(client, name: str = "app", products=("prod-1",), state: str = "AVAILABLE"):

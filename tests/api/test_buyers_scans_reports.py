@@ -24,12 +24,11 @@ import pytest
 from _support import (
     ACCOUNT,
     PREMIUM_MODEL,
-    PREMIUM_OPTIONS,
+    PREMIUM_MODULE,
     assert_error,
     body,
     invalid,
     make_premium,
-    needs_premium,
     repo_not_found,
 )
 from botocore.exceptions import WaiterError
@@ -39,10 +38,7 @@ from ecrpublic_mock import mock_ecr_public
 
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
-pytestmark = [
-    needs_premium,
-    pytest.mark.ecr_public(**PREMIUM_OPTIONS),
-]
+pytestmark = PREMIUM_MODULE
 
 ALIAS = "acme"
 UTC = dt.timezone.utc

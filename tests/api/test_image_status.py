@@ -19,12 +19,11 @@ import botocore.session
 import pytest
 from _support import (
     ACCOUNT,
-    PREMIUM_OPTIONS,
+    PREMIUM_MODULE,
     assert_error,
     body,
     invalid,
     make_premium,
-    needs_premium,
     repo_not_found,
 )
 from botocore.config import Config
@@ -33,10 +32,7 @@ from freezegun import freeze_time
 
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
-pytestmark = [
-    needs_premium,
-    pytest.mark.ecr_public(**PREMIUM_OPTIONS),
-]
+pytestmark = PREMIUM_MODULE
 
 UTC = dt.timezone.utc
 PREMIUM = {"repositoryType": "PREMIUM"}

@@ -31,11 +31,10 @@ from _manifests import (
 from _support import (
     ACCOUNT,
     PREMIUM_MODEL,
-    PREMIUM_OPTIONS,
+    PREMIUM_MODULE,
     assert_error,
     body,
     invalid,
-    needs_premium,
     repo_not_found,
 )
 from botocore.config import Config
@@ -45,9 +44,21 @@ from ecrpublic_mock import mock_ecr_public
 
 MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
-pytestmark = [
-    needs_premium,
-    pytest.mark.ecr_public(**PREMIUM_OPTIONS),
+pytestmark = PREMIUM_MODULE
+# The four combinations of the publisher's prerequisites, each a mock of its own.
+OPTION_COMBINATIONS = [
+    pytest.param(
+        verified,
+        alias,
+        marks=pytest.mark.ecr_public(registry_verified=verified, registry_alias=alias),
+        id=name,
+    )
+    for verified, alias, name in (
+        (False, None, "defaults"),
+        (True, None, "verified"),
+        (False, "acme", "alias"),
+        (True, "acme", "verified-alias"),
+    )
 ]
 
 ALIAS = "acme"
@@ -199,44 +210,12 @@ def test_prerequisites_are_off_by_default(ecr):
         assert dict(plain.premium_repositories) == {}
 
 
-@pytest.mark.parametrize(
-    ("verified", "alias", "enabled"),
-    [
-        pytest.param(
-            False,
-            None,
-            False,
-            marks=pytest.mark.ecr_public(registry_verified=False, registry_alias=None),
-            id="unverified-no-alias",
-        ),
-        pytest.param(
-            True,
-            None,
-            False,
-            marks=pytest.mark.ecr_public(registry_verified=True, registry_alias=None),
-            id="verified-no-alias",
-        ),
-        pytest.param(
-            False,
-            "acme",
-            False,
-            marks=pytest.mark.ecr_public(registry_verified=False, registry_alias="acme"),
-            id="unverified-alias",
-        ),
-        pytest.param(
-            True,
-            "acme",
-            True,
-            marks=pytest.mark.ecr_public(**PREMIUM_OPTIONS),
-            id="verified-alias",
-        ),
-    ],
-)
-def test_prerequisite_combinations(ecr, client, verified, alias, enabled):
+@pytest.mark.parametrize(("verified", "alias"), OPTION_COMBINATIONS)
+def test_prerequisite_combinations(ecr, client, verified, alias):
     """botocore 1.44.18's model: CreatePremiumRepository needs both a verified registry
     and an approved custom alias (ValidationException otherwise); the repository starts
     in DRAFT. The mock's options ``registry_verified`` and ``registry_alias``."""
-    if not enabled:
+    if not (verified and alias):
         with pytest.raises(client.exceptions.ValidationException) as excinfo:
             create(client)
         assert_error(excinfo, "ValidationException", PREMIUM_NOT_ENABLED)
@@ -1151,35 +1130,7 @@ def test_disassociate_not_associated(ecr, client, associated_elsewhere):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("verified", "alias"),
-    [
-        pytest.param(
-            False,
-            None,
-            marks=pytest.mark.ecr_public(registry_verified=False, registry_alias=None),
-            id="defaults",
-        ),
-        pytest.param(
-            True,
-            None,
-            marks=pytest.mark.ecr_public(registry_verified=True, registry_alias=None),
-            id="verified",
-        ),
-        pytest.param(
-            False,
-            "acme",
-            marks=pytest.mark.ecr_public(registry_verified=False, registry_alias="acme"),
-            id="alias",
-        ),
-        pytest.param(
-            True,
-            "acme",
-            marks=pytest.mark.ecr_public(**PREMIUM_OPTIONS),
-            id="verified-alias",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("verified", "alias"), OPTION_COMBINATIONS)
 def test_describe_registries_with_the_options(ecr, client, verified, alias):
     """botocore 1.44.18's model: Registry gained premiumStatus ("Indicates whether the
     registry is enabled for premium repositories") and premiumRegistryUri; RegistryAlias
