@@ -3,7 +3,7 @@ on nothing of botocore's or HTTP's; the harness (service, faults, call log) on t
 the model only; the API front end and the registry protocol never on each other, nor on
 the activation; no import cycle; the
 operation table is complete by construction; each option is declared once (``Settings``)
-and every mirror of it (``MockOptions`` for type checkers, the CLI, the README) agrees."""
+and every mirror of it (``MockOptions`` for type checkers, the CLI, the options page) agrees."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from ecrpublic_mock import MockOptions
 from ecrpublic_mock._core.settings import Settings
 
 PACKAGE = Path(ecrpublic_mock.__file__).parent
-README = Path(__file__).parents[2] / "README.md"
+OPTIONS_PAGE = Path(__file__).parents[2] / "docs" / "user-guide" / "options.md"
 
 
 def module_name(path: Path) -> str:
@@ -198,8 +198,8 @@ def test_mock_options_mirror_settings_exactly():
     assert hints == settings
 
 
-def test_the_readme_options_table_lists_every_option_with_its_default():
-    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", README.read_text(), flags=re.M))
+def test_the_docs_options_table_lists_every_option_with_its_default():
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", OPTIONS_PAGE.read_text(), flags=re.M))
     fields = {field.name: field.default for field in dataclasses.fields(Settings)}
     assert set(rows) == set(fields)
     for name, default in fields.items():
