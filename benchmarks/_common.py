@@ -90,7 +90,7 @@ def manifest(layer: dict[str, Any], config: dict[str, Any], n: int) -> str:
 def seed(ecr: Any, repo: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Upload one config and one layer (once per repository); return their descriptors."""
     layer_bytes, config_bytes = b"layer" * 100, b'{"architecture":"amd64","os":"linux"}'
-    registry = ecr._service.registry
+    registry = ecr._state.registry
     for blob in (layer_bytes, config_bytes):
         upload_blob(registry, registry.repositories[repo], blob)
 
@@ -110,7 +110,7 @@ def seed(ecr: Any, repo: str) -> tuple[dict[str, Any], dict[str, Any]]:
 def fill(ecr: Any, repo: str, count: int, start: int = 0) -> None:
     """``count`` images straight through the core's PutImage (no client: seeding only)."""
     layer, config = seed(ecr, repo)
-    registry = ecr._service.registry
+    registry = ecr._state.registry
     for n in range(start, start + count):
         put_image(registry, registry.repositories[repo], manifest(layer, config, n))
 

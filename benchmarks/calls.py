@@ -64,15 +64,15 @@ def bench_calls(rows: list[Row], repeat: int) -> None:
     # The floor answers with the very bytes the mock answers.
     bodies = {operation: ecr_last_body(client, operation, fn) for operation, fn in cases.values()}
     floor_cases = calls(floor_client(bodies))
-    service = ecr._service
+    state = ecr._state
     ecr.stop()
     ours: dict[str, list[float]] = {name: [] for name in cases}
     floors: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(5):
         for name in cases:
-            _hook.activate(service)
+            _hook.activate(state)
             ours[name].append(per_call(cases[name][1], repeat, rounds=1))
-            _hook.deactivate(service)
+            _hook.deactivate(state)
             floors[name].append(per_call(floor_cases[name][1], repeat, rounds=1))
     with mock_aws():
         ecr_private = boto3.client("ecr", region_name=REGION, **CREDENTIALS)

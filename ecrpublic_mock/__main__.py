@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         from ._server import runner
     except ImportError as error:
         serve.error(f"{error}; serving needs uvicorn: pip install 'ecrpublic-mock[server]'")
-    from ._server.control import Backend
+    from ._harness.state import MockState
 
     try:
         sock = runner.bind(args.host, args.port)
@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-    backend = Backend.fresh(settings, args.call_log_size)
-    return runner.serve(sock, backend, args.request_timeout)
+    state = MockState(settings, args.call_log_size)
+    return runner.serve(sock, state, args.request_timeout)
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess in tests

@@ -15,7 +15,7 @@ from _network import Recorder
 @pytest.fixture(autouse=True)
 def network(monkeypatch):
     """Every test runs with a recorder of outbound connections: any attempt to reach a
-    non-loopback address (AWS, the instance-metadata service, DNS) is refused, and one
+    non-loopback address (AWS, the instance-metadata state, DNS) is refused, and one
     made while a mock serves fails the test, even if the code under test swallowed the
     error."""
     recorder = Recorder().install(monkeypatch)

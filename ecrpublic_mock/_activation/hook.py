@@ -23,44 +23,44 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 
 from .._api.regions import endpoint_region, served
-from .moto import moto_service
+from .moto import moto_state
 from .patches import Patch, PatchSet
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
 
-    from .._harness.service import Service
+    from .._harness.state import MockState
 
 # Every active service in the process, in start order (plain list operations are atomic
 # under the GIL), and the ones the current thread or task started, innermost last.
-_active: list[Service] = []
-_local: contextvars.ContextVar[tuple[Service, ...]] = contextvars.ContextVar(
+_active: list[MockState] = []
+_local: contextvars.ContextVar[tuple[MockState, ...]] = contextvars.ContextVar(
     "ecrpublic_mock_local", default=()
 )
 
 
-def activate(service: Service) -> None:
+def activate(state: MockState) -> None:
     PATCHES.acquire()
-    _active.append(service)
-    _local.set((*_local.get(), service))
+    _active.append(state)
+    _local.set((*_local.get(), state))
 
 
-def deactivate(service: Service) -> None:
+def deactivate(state: MockState) -> None:
     # Registries compare by identity: an outer mock stopped first leaves the inner serving.
-    _active.remove(service)
+    _active.remove(state)
     mine = _local.get()
-    if service in mine:
-        _local.set(tuple(other for other in mine if other is not service))
+    if state in mine:
+        _local.set(tuple(other for other in mine if other is not state))
     PATCHES.release()
 
 
-def current() -> Service | None:
+def current() -> MockState | None:
     """The state that answers a call made now, in this thread or task."""
-    for service in reversed(_local.get()):
+    for state in reversed(_local.get()):
         # A task's copy of the context may name a mock that another task has stopped.
-        if service in _active:
-            return service
-    return _active[-1] if _active else moto_service()
+        if state in _active:
+            return state
+    return _active[-1] if _active else moto_state()
 
 
 def _choose_signer(**kwargs: Any) -> object:
@@ -69,9 +69,9 @@ def _choose_signer(**kwargs: Any) -> object:
     The state chosen here answers the call, even if its mock stops (in another thread)
     before the request goes out: an unsigned request must never reach the network.
     """
-    service = current()
-    _serving.set(service)
-    return botocore.UNSIGNED if service is not None else None
+    state = current()
+    _serving.set(state)
+    return botocore.UNSIGNED if state is not None else None
 
 
 def _before_sign(request: Any, **kwargs: Any) -> None:
@@ -100,19 +100,19 @@ class _Answer(AWSResponse):
         return self._content
 
 
-def _serve(service: Service, operation: str, request: Any) -> _Answer:
+def _serve(state: MockState, operation: str, request: Any) -> _Answer:
     # The API front end loads with the first call served, not with the package: most of
     # an importer's processes never serve one.
     from .._api.dispatch import answer
 
     region = endpoint_region(request.url)
-    status, headers, body = answer(service, operation, region or "", request.body)
+    status, headers, body = answer(state, operation, region or "", request.body)
     return _Answer(request.url, status, headers, body)
 
 
 def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:
-    service = _serving.get() or current()
-    if service is None:
+    state = _serving.get() or current()
+    if state is None:
         return None
     # The waits botocore adds to this call (retry back-off, adaptive mode's rate limiter)
     # would be waits for nothing: the answer is already here.
@@ -123,14 +123,16 @@ def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | 
         PATCHES.acquire()
         _holding.set(True)
     _patch_aiobotocore()
-    return _serve(service, event_name.rpartition(".")[2], request)
+    return _serve(state, event_name.rpartition(".")[2], request)
 
 
 # Set while a call is answered by a mock; cleared when botocore is done with the call. A
 # context variable, so one thread's (or task's) call never affects another's waits.
 _skip_sleep: contextvars.ContextVar[bool] = contextvars.ContextVar("_skip_sleep", default=False)
 # The state answering the call in progress (chosen when botocore chose not to sign it).
-_serving: contextvars.ContextVar[Service | None] = contextvars.ContextVar("_serving", default=None)
+_serving: contextvars.ContextVar[MockState | None] = contextvars.ContextVar(
+    "_serving", default=None
+)
 
 
 # Set while this context holds the patches for a call served through moto's mock_aws.
@@ -286,8 +288,8 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
         target = request.headers.get("X-Amz-Target")
         if isinstance(target, bytes):
             target = target.decode("latin-1")
-        service = current()
-        if service is None or not isinstance(target, str):
+        state = current()
+        if state is None or not isinstance(target, str):
             return send(self, request)
         from .._model import service_model
 
@@ -297,7 +299,7 @@ def _served_send(send: Callable[..., Any]) -> Callable[..., Any]:
         hook_emitter(self._event_emitter)
         if not served(endpoint_region(request.url)):
             raise EndpointConnectionError(endpoint_url=request.url)
-        return _serve(service, operation, request)
+        return _serve(state, operation, request)
 
     _send.__wrapped__ = send  # type: ignore[attr-defined]
     return _send

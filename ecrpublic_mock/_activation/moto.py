@@ -14,12 +14,12 @@ import sys
 from typing import Any
 
 from .._core.settings import Settings
-from .._harness.service import Service
+from .._harness.state import MockState
 
 SWITCH = "ECRPUBLIC_MOCK_WITH_MOTO"
 _OFF = frozenset({"0", "false", "no", "off"})
 
-_services: dict[str, Service] = {}
+_states: dict[str, MockState] = {}
 
 
 class _ResetWatch:
@@ -33,13 +33,13 @@ class _ResetWatch:
         return ()
 
     def clear(self) -> None:
-        _services.clear()
+        _states.clear()
 
 
 _WATCH = _ResetWatch()
 
 
-def moto_service() -> Service | None:
+def moto_state() -> MockState | None:
     """The state serving ecr-public for moto's active ``mock_aws``, if any."""
     models: Any = sys.modules.get("moto.core.models")
     if models is None or not models.botocore_stubber.enabled:
@@ -47,12 +47,12 @@ def moto_service() -> Service | None:
     if os.environ.get(SWITCH, "").strip().lower() in _OFF:
         return None
     account = os.environ.get("MOTO_ACCOUNT_ID") or models.DEFAULT_ACCOUNT_ID
-    service = _services.get(account)
-    if service is None:
+    state = _states.get(account)
+    if state is None:
         from moto.core.base_backend import BackendDict
 
-        service = _services[account] = Service(Settings(account_id=account))
+        state = _states[account] = MockState(Settings(account_id=account))
         instances: list[Any] = BackendDict._instances  # type: ignore[misc]
         if not any(item is _WATCH for item in instances):
             instances.append(_WATCH)
-    return service
+    return state

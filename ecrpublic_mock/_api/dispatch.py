@@ -2,7 +2,7 @@
 
 The same path serves the in-process hook and the HTTP server. Parsing, conversion and
 validation touch no state, so they run before the lock is taken; the injected faults,
-the operation and the call log run under it, so the log's order is the order of service.
+the operation and the call log run under it, so the log's order is the order of state.
 """
 
 from __future__ import annotations
@@ -17,19 +17,19 @@ from .._core.errors import EcrPublicMockBug, ServiceError
 from .._harness.calls import Call, logged
 from .._harness.faults import take_fault
 from .._model import model_operations
+from .._model.validation import convert, validate
 from .operations import HANDLERS, Request
 from .regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
 from .shapes import trim
-from .validation import convert, validate
 
 if TYPE_CHECKING:
-    from .._harness.service import Service
+    from .._harness.state import MockState
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 Answer = tuple[int, dict[str, str], bytes]
 
 
-def answer(service: Service, operation: str, region: str, body: bytes | str | None) -> Answer:
+def answer(state: MockState, operation: str, region: str, body: bytes | str | None) -> Answer:
     """Serve one request: (status, headers, body), as the service would send them."""
     params: dict[str, Any] = {}
     converted: Any = None
@@ -52,23 +52,23 @@ def answer(service: Service, operation: str, region: str, body: bytes | str | No
             validate(operation, converted)
         except ServiceError as error:
             later = error
-    with service.lock:
+    with state.lock:
         try:
             if first is not None:
                 raise first
-            take_fault(service.faults, operation)
+            take_fault(state.faults, operation)
             if later is not None:
                 raise later
-            output = _run(service, operation, converted)
+            output = _run(state, operation, converted)
             if older_model():
                 output = trim(operation, output)
             status, payload, outcome = 200, output, "success"
         except ServiceError as error:
             status, payload, outcome = error.status, error_payload(error), error.code
         except EcrPublicMockBug:
-            service.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
+            state.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
             raise
-        service.calls.append(Call(operation, logged(operation, params), outcome))
+        state.calls.append(Call(operation, logged(operation, params), outcome))
     return encode(status, payload)
 
 
@@ -122,11 +122,11 @@ def _parse(body: bytes | str | None) -> Any:
         raise messages.error(messages.BODY_NOT_JSON) from None
 
 
-def _run(service: Service, operation: str, params: Any) -> Any:
+def _run(state: MockState, operation: str, params: Any) -> Any:
     """The operation's handler on converted, validated ``params`` (under the lock)."""
     handler = HANDLERS[operation]  # answer() has checked it is served
     try:
-        return handler(Request(service, operation, params))
+        return handler(Request(state, operation, params))
     except ServiceError:
         raise
     except Exception as exc:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import messages
+from .digests import DIGEST, digest_of
 from .errors import ServiceError
-from .manifests import DIGEST, Manifest, image_id, parse
+from .manifests import Manifest, image_id, parse
 from .media_types import HELM_CONFIG
 from .scans import scan
 from .state import Image, TagRecord
@@ -32,7 +32,7 @@ def put_image(
     nothing."""
     settings = registry.settings
     manifest = parse(manifest_text, media_type, settings.max_layers_per_image)
-    computed = f"sha256:{hashlib.sha256(manifest_text.encode()).hexdigest()}"
+    computed = digest_of(manifest_text.encode())
     if digest is not None and digest != computed:
         raise messages.error(messages.IMAGE_DIGEST_MISMATCH, digest=digest, repo=repo)
     missing = [d for d in manifest.required_blobs if d not in repo.layers]
@@ -151,6 +151,12 @@ def delete_image(repo: Repository, image: Image) -> None:
         del lists[image.digest]
         if not lists:
             del repo.referrers[child]
+
+
+def tag_names(repo: Repository) -> list[str]:
+    """The repository's tags in lexical order. The list is never changed in place (a
+    change to the tags makes a new one), so it may be read after the lock is let go."""
+    return repo.image_tags.sorted_keys()
 
 
 def find_image(repo: Repository, digest: str | None, tag: str | None) -> Image | None:

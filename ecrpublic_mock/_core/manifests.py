@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from . import messages
+from .digests import DIGEST
 from .media_types import (
     DOCKER_LIST,
     DOCKER_MANIFEST,
@@ -30,9 +30,6 @@ FOREIGN_LAYER_TYPES = frozenset(
         "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
     }
 )
-
-# The model's LayerDigest pattern: what the service accepts as a digest.
-DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 
 
 def image_id(reference: str) -> tuple[str | None, str | None]:

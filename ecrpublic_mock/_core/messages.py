@@ -279,16 +279,16 @@ PREMIUM_NOT_ENABLED = Text(
 DUPLICATE_PRODUCTS: Constraint = ("marketplaceProducts", "must not contain duplicates")
 DUPLICATE_CATEGORIES: Constraint = ("catalogData.categories", "must not contain duplicates")
 MUST_BE_PREMIUM: Constraint = ("repositoryType", "must be PREMIUM")
-TYPES_MUST_DIFFER: Constraint = ("associatedRepositoryType", "must differ from repositoryType")
-PERIOD_MISSING: Constraint = (
-    "deprecationPeriodDays",
-    "must not be null when status is DEPRECATED",
-)
-PERIOD_UNEXPECTED: Constraint = ("deprecationPeriodDays", "must be null when status is ACTIVE")
 
 
 def state_change(old: str, new: str) -> ServiceError:
     return invalid_parameter("state", f"cannot change from {old} to {new}")
+
+
+TYPES_MUST_DIFFER: Constraint = ("associatedRepositoryType", "must differ from repositoryType")
+# SetImageStatus: a deprecation has a period; an image made ACTIVE again has none.
+PERIOD_MISSING: Constraint = ("deprecationPeriodDays", "must not be null when status is DEPRECATED")
+PERIOD_UNEXPECTED: Constraint = ("deprecationPeriodDays", "must be null when status is ACTIVE")
 
 
 def products_removed(missing: Iterable[str]) -> ServiceError:

@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .clock import now_in_milliseconds, now_in_seconds
+from .digests import hasher
 from .ordered import OrderedIndex
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class Upload:
     repository: Repository
     chunks: list[bytes] = field(default_factory=list)
     received: int = 0  # bytes so far; the next chunk starts here
-    hasher: Any = field(default_factory=hashlib.sha256)
+    hasher: Any = field(default_factory=hasher)
 
 
 @dataclass(eq=False, repr=False)
@@ -239,14 +240,6 @@ class Registry:
         return f"{self.host}/{PREMIUM_PATH}/{self.alias}"
 
     @property
-    def arn(self) -> str:
-        return f"arn:aws:ecr-public::{self.account_id}:registry/{self.account_id}"
-
-    @property
-    def uri(self) -> str:
-        return f"{self.host}/{self.alias}"
-
-    @property
     def key(self) -> bytes:
         """Signs what this registry hands out (pagination tokens, passwords, registry
         tokens): nothing from another registry verifies here. Drawn on first use."""
@@ -254,10 +247,18 @@ class Registry:
             self._key = secrets.token_bytes(32)
         return self._key
 
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:ecr-public::{self.account_id}:registry/{self.account_id}"
+
     def names(self, registry_id: str, *, alias_allowed: bool) -> bool:
         """Does ``registry_id`` name this registry (its account id, or its alias where the
         operation accepts one)?"""
         return registry_id == self.account_id or (alias_allowed and registry_id in self.aliases)
+
+    @property
+    def uri(self) -> str:
+        return f"{self.host}/{self.alias}"
 
     @property
     def aliases(self) -> tuple[str, ...]:

@@ -67,7 +67,7 @@ def _blob_paths(operation: str) -> tuple[tuple[str | None, str], ...]:
 class CallRing(list[Call]):
     """The call log of a long-running server: only the last ``size`` calls are kept.
 
-    A list, so ``service.calls`` keeps its type and ``answer()`` its ``append``; dropping
+    A list, so ``state.calls`` keeps its type and ``answer()`` its ``append``; dropping
     the oldest entry moves ``size`` pointers, nothing more. ``size`` 0 keeps nothing.
     """
 

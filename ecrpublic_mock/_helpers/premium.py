@@ -9,13 +9,13 @@ import datetime
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
-from .._api.validation import validate
 from .._core.images import image as find_image
 from .._core.reports import PATH, add_report
 from .._core.reports import download as read_report
 from .._core.repositories import find_repository
 from .._core.scans import SEVERITIES
 from .._core.state import FREE, PREMIUM
+from .._model.validation import validate
 from .push import as_client_error
 
 if TYPE_CHECKING:

@@ -8,17 +8,17 @@ is the shortcut a test takes, not a different set of rules.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from .._api.validation import validate
 from .._core import images, uploads
+from .._core.digests import digest_of
 from .._core.errors import ServiceError
 from .._core.manifests import LIST_TYPES
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from .._core.repositories import find_repository
 from .._core.state import FREE, PREMIUM
+from .._model.validation import validate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -37,14 +37,10 @@ _LAYER_TYPES = {
 }
 
 
-def _sha256(data: bytes) -> str:
-    return f"sha256:{hashlib.sha256(data).hexdigest()}"
-
-
 def _diff_id(layer: bytes) -> str:
     """A layer's id in an image config: the digest of its uncompressed tar, which docker
     and podman check on pull (a gzip layer is hashed decompressed)."""
-    return _sha256(gzip.decompress(layer) if layer[:2] == b"\x1f\x8b" else layer)
+    return digest_of(gzip.decompress(layer) if layer[:2] == b"\x1f\x8b" else layer)
 
 
 def as_client_error(operation: str, work: Callable[[], T]) -> T:
@@ -97,14 +93,9 @@ def _repository(registry: Registry, target: Target) -> Repository:
 def upload_blob(registry: Registry, repo: Repository, data: bytes) -> str:
     """Store ``data`` as a layer of ``repo`` through the core's upload; its digest.
 
-    A blob the repository already has is skipped, as ``docker push`` skips it.
+    A blob the repository already has stays as it is, as for any front end's upload.
     """
-    digest = _sha256(data)
-    if digest not in repo.layers:
-        upload = uploads.start_upload(registry, repo)
-        uploads.append(registry, upload, data)
-        uploads.store_upload(registry, upload, uploads.end_upload(registry, upload))
-    return digest
+    return uploads.upload_layer(registry, repo, data)
 
 
 def _put(registry: Registry, repo: Repository, manifest: dict[str, Any], tag: str | None) -> str:

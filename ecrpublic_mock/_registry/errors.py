@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._core import messages
+from .._core.errors import CredentialRefused
 
 if TYPE_CHECKING:
     from .._core.errors import ServiceError
@@ -90,6 +91,7 @@ RANGE_REFUSED = Text(
 )
 COUNT_INVALID = Text(PAGINATION_NUMBER_INVALID, "invalid number of results requested: '{n}'")
 OPERATION_UNSUPPORTED = Text(UNSUPPORTED, "The operation is unsupported.")
+NO_ROUTE = Text(Code(UNSUPPORTED.value, 404), OPERATION_UNSUPPORTED.template)
 
 # The API's errors under the codes a registry client knows.
 _FROM_API = {
@@ -120,6 +122,16 @@ class RegistryError(Exception):
 
 def error(text: Text, /, headers: dict[str, str] | None = None, **values: Any) -> RegistryError:
     return RegistryError(text.code, text.template.format(**values), headers)
+
+
+def answer_for(refusal: ServiceError | CredentialRefused | RegistryError) -> RegistryError:
+    """How the endpoint answers a refusal: its own errors as they are, a credential that
+    does not reach the repository (or expired) as DENIED, the API's errors mapped."""
+    if isinstance(refusal, RegistryError):
+        return refusal
+    if isinstance(refusal, CredentialRefused):
+        return error(TOKEN_EXPIRED if refusal.expired else NOT_AUTHORIZED)
+    return from_service(refusal)
 
 
 def from_service(error: ServiceError) -> RegistryError:

@@ -1,4 +1,15 @@
-"""The ASGI application: the service's JSON protocol on ``POST /``, the control plane beside.
+"""The ASGI application: one Starlette router over the three surfaces of a served mock.
+
+    POST /                      the service's API (JSON 1.1), as botocore sends it
+    /v2/..., /token/            the registry endpoint (``_registry``), its own answers
+    /_ecrpublic_mock/...        the control plane, and publisher reports' download links
+
+Each surface answers its errors in its own form, from its own table: the API's and the
+router's (``_API_ANSWERS``: a JSON 1.1 error body), the registry's (``_REGISTRY_ANSWERS``:
+the distribution-spec's ``{"errors": [...]}``), the control plane's
+(``_CONTROL_ANSWERS``). A 404 or 405 is Starlette's, rendered by the table of the surface
+it comes from. Starlette's routing, not the handling of bodies, is used: bodies are read
+here, with the limits below, and answers are sent as they are made.
 
 Every API request goes through the same ``answer()`` the in-process hook uses, run in a
 worker thread (``asyncio.to_thread``): it takes the registry's lock, which another thread
@@ -26,8 +37,13 @@ import json
 import sys
 import traceback
 import urllib.parse
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
+
+from starlette.exceptions import HTTPException
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.responses import Response as StarletteResponse
+from starlette.routing import Mount, Route, Router
 
 from .._api.dispatch import CONTENT_TYPE, answer, error_body
 from .._api.regions import HOME_REGION, SERVED_REGIONS, scope_region
@@ -36,24 +52,32 @@ from .._core.errors import EcrPublicMockBug
 from .._core.reports import PATH as REPORTS
 from .._core.reports import download
 from .._model import service_model
-from .._registry import protocol
-from .control import PREFIX, ControlError, control
+from .._registry.context import Request as RegistryRequest
+from .._registry.context import error_answer
+from .._registry.routes import handle
+from .control import PREFIX, ControlError
+from .control import ROUTES as CONTROL_ROUTES
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, MutableMapping
+    from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 
-    from .control import Backend
+    from starlette.requests import Request
+
+    from .._harness.state import MockState
+    from .control import Operation
 
     Scope = MutableMapping[str, Any]
     Message = MutableMapping[str, Any]
     Receive = Callable[[], Awaitable[Message]]
     Send = Callable[[Message], Awaitable[None]]
+    Answer = tuple[int, dict[str, str], bytes]
 
 # Room for everything in a request besides its largest member (names, ids, numbers, JSON).
 _ENVELOPE = 64 * 1024
 # How much of a registry upload's body is gathered before it goes to the registry: big
 # enough that the hand-over to the worker thread costs nothing next to hashing it.
 _PART = 1024 * 1024
+_JSON = {"Content-Type": "application/json"}
 
 
 @cache
@@ -77,54 +101,51 @@ def max_body_size() -> int:
     return 4 * -(-largest // 3) + _ENVELOPE
 
 
-class _EarlyAnswer(Exception):
-    """A request answered with an error before (or instead of) reading all of its body."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 class MockApp:
-    """ASGI 3 application serving one backend's registry."""
+    """ASGI 3 application serving one mock's state."""
 
-    def __init__(self, backend: Backend, request_timeout: float) -> None:
-        self.backend = backend
+    def __init__(self, state: MockState, request_timeout: float) -> None:
+        self.state = state
         self.request_timeout = request_timeout
         self.body_limit = max_body_size()
+        registry = ExceptionMiddleware(_Asgi(self._registry), _REGISTRY_ANSWERS)
+        control_routes = [
+            Route(f"/{name}", _Asgi(partial(self._control, operations)), methods=list(operations))
+            for name, operations in CONTROL_ROUTES.items()
+        ]
+        control_routes.append(
+            Route(
+                REPORTS.removeprefix(PREFIX[:-1]) + "{report}", _Asgi(self._report), methods=["GET"]
+            )
+        )
+        control_plane = Router(control_routes, redirect_slashes=False)
+        self.router = ExceptionMiddleware(
+            Router(
+                [
+                    Route("/", _Asgi(self._api), methods=["POST"]),
+                    Route("/v2", registry),
+                    Mount("/v2", registry),
+                    Route("/token", registry),
+                    Mount("/token", registry),
+                    Mount(PREFIX[:-1], ExceptionMiddleware(control_plane, _CONTROL_ANSWERS)),
+                ],
+                redirect_slashes=False,
+            ),
+            _API_ANSWERS,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # lifespan is off and websockets are not served
             return
-        path, method = scope["path"], scope["method"]
-        if path == "/v2" or path.startswith(("/v2/", "/token")):
-            await self._registry(scope, receive, send)
-            return
+        scope["app"] = self  # Starlette's routes raise their 404 and 405 to the tables
         try:
-            if path == "/":
-                if method != "POST":
-                    raise _NotAllowed("POST")
-                body = await self._body(scope, receive)
-                status, headers, data = await asyncio.to_thread(self._api, scope, body)
-            elif path.startswith(REPORTS):
-                if method not in ("GET", "HEAD"):
-                    raise _NotAllowed("GET, HEAD")
-                status, headers, data = self._report(path, scope["query_string"])
-            elif path.startswith(PREFIX):
-                body = await self._body(scope, receive)
-                status, headers, data = await asyncio.to_thread(self._control, method, path, body)
-            else:
-                raise _EarlyAnswer(404, "NotFound", f"Nothing is served at {path!r}")
-        except _NotAllowed as refusal:
-            status, headers = 405, {"Allow": refusal.allow, "Content-Type": "application/json"}
-            data = error_body("MethodNotAllowed", f"{path} accepts {refusal.allow}, not {method}")
-        except _EarlyAnswer as refusal:
-            status, data = refusal.status, error_body(refusal.code, refusal.message)
-            headers = {"Content-Type": "application/json"}
-            if status in (408, 413):
-                headers["Connection"] = "close"
+            await self.router(scope, receive, send)
         except _Disconnected:
             return
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await self._body(scope, receive)
+        status, headers, data = await asyncio.to_thread(self._api_answer, scope, body)
         await _respond(send, status, headers, data, len(data))
 
     async def _registry(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -149,24 +170,39 @@ class MockApp:
         def read() -> bytes:
             return asyncio.run_coroutine_threadsafe(next_part(), loop).result()
 
-        try:
-            response = await asyncio.to_thread(
-                protocol.handle, self.backend.service, _registry_request(scope), read
-            )
-        except _Disconnected:
-            return
-        except _EarlyAnswer as refusal:  # the body stalled: answered as the protocol answers
-            response = protocol.error_answer(
-                refusal.status, refusal.code, refusal.message, {"Connection": "close"}
-            )
-        except Exception as bug:  # a bug in the mock, shown with its cause
-            traceback.print_exc(file=sys.stderr)
-            response = protocol.error_answer(500, "InternalFailure", repr(bug), {})
+        response = await asyncio.to_thread(handle, self.state, _registry_request(scope), read)
         length = len(response.body) if response.length is None else response.length
         await _respond(send, response.status, response.headers, response.body, length, more=True)
         for chunk in response.stream or ():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
+
+    async def _control(
+        self, operations: Mapping[str, Operation], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        body = await self._body(scope, receive)
+        # HEAD is GET's, without the body (the router allows it wherever GET is).
+        operation = operations[scope["method"]] if scope["method"] != "HEAD" else operations["GET"]
+        status, payload = await asyncio.to_thread(operation, self.state, body)
+        data = json.dumps(payload).encode()
+        await _respond(send, status, _JSON, data, len(data))
+
+    async def _report(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A publisher report's download link (GetDownloadUrlForPublisherReport): the
+        compressed CSV while the link is good; 403 for an expired or forged one."""
+        fields = urllib.parse.parse_qs(scope["query_string"].decode("latin-1"))
+        state = self.state
+        with state.lock:
+            content = download(
+                state.registry,
+                scope["path_params"]["report"],
+                fields.get("expires", [""])[0],
+                fields.get("signature", [""])[0],
+            )
+        if content is None:
+            message = "The link is expired, or it is not a publisher report's link"
+            raise ControlError(403, "AccessDenied", message)
+        await _respond(send, 200, {"Content-Type": "application/gzip"}, content, len(content))
 
     async def _message(self, receive: Receive) -> Message:
         """The next message of a request, refused (408) when its body stalls."""
@@ -206,7 +242,7 @@ class MockApp:
             f"service ({self.body_limit} bytes)"
         )
 
-    def _api(self, scope: Scope, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _api_answer(self, scope: Scope, body: bytes) -> Answer:
         headers = dict(scope["headers"])
         target = headers.get(b"x-amz-target", b"").decode("latin-1")
         prefix, _, operation = target.partition(".")
@@ -223,40 +259,87 @@ class MockApp:
             )
             return 400, json_headers, error_body(error.code, error.message)
         try:
-            status, answered, data = answer(self.backend.service, operation, region, body)
+            status, answered, data = answer(self.state, operation, region, body)
         except EcrPublicMockBug as bug:
             # A bug in the mock: never passed off as an AWS error, and shown with its cause.
             traceback.print_exc(file=sys.stderr)
             return 500, json_headers, error_body("InternalFailure", str(bug))
-        answered.pop("Content-Length", None)  # sent by __call__
+        answered.pop("Content-Length", None)  # sent by _respond
         return status, answered, data
 
-    def _report(self, path: str, query: bytes) -> tuple[int, dict[str, str], bytes]:
-        """A publisher report's download link (GetDownloadUrlForPublisherReport): the
-        compressed CSV while the link is good; 403 for an expired or forged one."""
-        fields = urllib.parse.parse_qs(query.decode("latin-1"))
-        service = self.backend.service
-        with service.lock:
-            content = download(
-                service.registry,
-                path.removeprefix(REPORTS),
-                fields.get("expires", [""])[0],
-                fields.get("signature", [""])[0],
-            )
-        if content is None:
-            message = "The link is expired, or it is not a publisher report's link"
-            return 403, {"Content-Type": "application/json"}, error_body("AccessDenied", message)
-        return 200, {"Content-Type": "application/gzip"}, content
 
-    def _control(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        headers = {"Content-Type": "application/json"}
-        try:
-            status, payload = control(self.backend, method, path, body)
-        except ControlError as error:
-            if error.allow is not None:
-                headers["Allow"] = error.allow
-            return error.status, headers, error_body(error.code, error.message)
-        return status, headers, json.dumps(payload).encode()
+class _EarlyAnswer(Exception):
+    """A request answered with an error before (or instead of) reading all of its body."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+# -- each surface's exceptions, as it answers them ---------------------------------------
+
+
+def _json_error(status: int, code: str, message: str, **headers: str) -> StarletteResponse:
+    if status in (408, 413):  # the rest of the body, if it ever comes, is not read
+        headers["Connection"] = "close"
+    return StarletteResponse(error_body(code, message), status, {**_JSON, **headers})
+
+
+def _refusal(request: Request, error: HTTPException) -> tuple[int, str, str, dict[str, str]]:
+    """A 404 or 405 of the router's: (status, code, message, headers) in this server's
+    words. The methods a 405 allows are listed in a stable order."""
+    path, method = request.url.path, request.method
+    if error.status_code == 405:
+        allow = ", ".join(sorted((error.headers or {})["Allow"].split(", ")))
+        return 405, "MethodNotAllowed", f"{path} accepts {allow}, not {method}", {"Allow": allow}
+    return 404, "NotFound", f"Nothing is served at {path!r}", {}
+
+
+async def _api_refusal(request: Request, error: Exception) -> StarletteResponse:
+    assert isinstance(error, HTTPException)
+    status, code, message, headers = _refusal(request, error)
+    return _json_error(status, code, message, **headers)
+
+
+async def _early(request: Request, error: Exception) -> StarletteResponse:
+    assert isinstance(error, _EarlyAnswer)
+    return _json_error(error.status, error.code, error.message)
+
+
+async def _control_refusal(request: Request, error: Exception) -> StarletteResponse:
+    if isinstance(error, HTTPException):
+        status, code, message, headers = _refusal(request, error)
+        if status == 404:
+            served = ", ".join(CONTROL_ROUTES)
+            message = f"No control endpoint at {request.url.path!r}; there are: {served}"
+    else:
+        assert isinstance(error, ControlError)
+        status, code, message, headers = error.status, error.code, error.message, {}
+    return _json_error(status, code, message, **headers)
+
+
+async def _registry_failure(request: Request, error: Exception) -> StarletteResponse:
+    """The body stalled (408), or a bug in the mock (500, shown with its cause): answered
+    in the protocol's form, as every other registry answer."""
+    if isinstance(error, _EarlyAnswer):
+        status, code, message = error.status, error.code, error.message
+        headers = {"Connection": "close"}
+    else:
+        traceback.print_exception(error, file=sys.stderr)
+        status, code, message, headers = 500, "InternalFailure", repr(error), {}
+    answered = error_answer(status, code, message, headers)
+    return StarletteResponse(answered.body, answered.status, answered.headers)
+
+
+_API_ANSWERS: dict[Any, Any] = {HTTPException: _api_refusal, _EarlyAnswer: _early}
+_CONTROL_ANSWERS: dict[Any, Any] = {
+    HTTPException: _control_refusal,
+    ControlError: _control_refusal,
+    _EarlyAnswer: _early,
+}
+# The registry answers its own refusals (``_registry.routes.handle``); what is left is the
+# server's: a stalled body, or a bug.
+_REGISTRY_ANSWERS: dict[Any, Any] = {Exception: _registry_failure}
 
 
 async def _respond(
@@ -275,7 +358,7 @@ async def _respond(
     await send({"type": "http.response.body", "body": data, "more_body": more})
 
 
-def _registry_request(scope: Scope) -> protocol.Request:
+def _registry_request(scope: Scope) -> RegistryRequest:
     headers: dict[str, str] = {}
     for raw_name, raw_value in scope["headers"]:
         name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
@@ -285,7 +368,7 @@ def _registry_request(scope: Scope) -> protocol.Request:
     if host is None:  # HTTP/1.0 may name no host: the address it reached
         address, port = scope["server"]
         host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-    return protocol.Request(
+    return RegistryRequest(
         method=scope["method"],
         path=scope["path"],
         query={key: values[0] for key, values in query.items()},
@@ -294,10 +377,15 @@ def _registry_request(scope: Scope) -> protocol.Request:
     )
 
 
-class _NotAllowed(Exception):
-    def __init__(self, allow: str) -> None:
-        super().__init__(allow)
-        self.allow = allow
+class _Asgi:
+    """An ASGI endpoint as it is: Starlette takes a function or method for a request
+    handler (a Request in, a Response out), and this server's endpoints stream."""
+
+    def __init__(self, serve: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.serve = serve
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.serve(scope, receive, send)
 
 
 class _Disconnected(Exception):

@@ -1,4 +1,4 @@
-"""The server's backend (the one registry it answers from) and its control plane.
+"""The server's control plane: what a test outside Python does to the mock's state.
 
 The control plane lives under one reserved path prefix, ``/_ecrpublic_mock/``, which no
 AWS SDK ever requests (the service's API is ``POST /``). It is what a test outside Python
@@ -12,7 +12,8 @@ uses instead of the handle's methods::
     GET  /_ecrpublic_mock/state    every repository with its images, tags and layers
 
 Answers are JSON; a bad request is a 400 ``{"__type": "InvalidRequest", "message": ...}``.
-Nothing here imports uvicorn: the app and its control plane are plain ASGI.
+``ROUTES`` is the table (path, method, operation) the server's router mounts; nothing here
+knows HTTP beyond it.
 """
 
 from __future__ import annotations
@@ -20,92 +21,37 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._harness.calls import CallRing
 from .._harness.faults import Fault
-from .._harness.service import Service
 
 if TYPE_CHECKING:
-    from .._core.settings import Settings
+    from .._harness.state import MockState
 
 PREFIX = "/_ecrpublic_mock/"
 _FAULT_MEMBERS = frozenset({"code", "operation", "times", "message", "status"})
 
 
-class Backend:
-    """The service a server answers from, and what its control plane does to it.
-
-    ``call_log_size`` None keeps the service's own call log (the in-process served mode
-    shares the activation's, unbounded like any activation's); a number bounds it.
-    """
-
-    def __init__(self, service: Service, call_log_size: int | None = None) -> None:
-        self.service = service
-        self.call_log_size = call_log_size
-        if call_log_size is not None:
-            service.calls = CallRing(call_log_size)
-
-    def serve_at(self, address: str) -> str:
-        """While served at ``address`` (``host:port``), URIs name it (unless the mock
-        keeps AWS's form); the host they named before, for ``stop_serving``."""
-        registry = self.service.registry
-        previous = registry.host
-        if not registry.settings.public_uris:
-            registry.host = address
-        return previous
-
-    def stop_serving(self, previous: str) -> None:
-        self.service.registry.host = previous
-
-    @classmethod
-    def fresh(cls, settings: Settings, call_log_size: int | None) -> Backend:
-        return cls(Service(settings), call_log_size)
-
-    def reset(self) -> None:
-        self.service.reset()
-
-
 class ControlError(Exception):
     """A control-plane request that cannot be served: answered with ``status``."""
 
-    def __init__(self, status: int, code: str, message: str, allow: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
-        self.allow = allow  # the Allow header of a 405
 
 
-def control(backend: Backend, method: str, path: str, body: bytes) -> tuple[int, Any]:
-    """Serve one control-plane request: (status, JSON-able answer), or raise ControlError."""
-    routes = {
-        "reset": {"POST": _reset},
-        "calls": {"GET": _calls},
-        "faults": {"GET": _faults, "POST": _inject},
-        "state": {"GET": _state},
-    }
-    methods = routes.get(path.removeprefix(PREFIX))
-    if methods is None:
-        raise ControlError(404, "NotFound", f"No control endpoint at {path!r}; see the README")
-    handler = methods.get(method)
-    if handler is None:
-        allow = ", ".join(methods)
-        raise ControlError(405, "MethodNotAllowed", f"{path} accepts {allow}, not {method}", allow)
-    return handler(backend, body)
-
-
-def _reset(backend: Backend, body: bytes) -> tuple[int, Any]:
-    backend.reset()
+def _reset(state: MockState, body: bytes) -> tuple[int, Any]:
+    state.reset()
     return 200, {"reset": True}
 
 
-def _calls(backend: Backend, body: bytes) -> tuple[int, Any]:
-    service = backend.service
-    with service.lock:
-        calls = [dataclasses.asdict(call) for call in service.calls]
-    return 200, {"calls": calls, "size": backend.call_log_size}
+def _calls(state: MockState, body: bytes) -> tuple[int, Any]:
+    with state.lock:
+        calls = [dataclasses.asdict(call) for call in state.calls]
+    return 200, {"calls": calls, "size": state.call_log_size}
 
 
 def _fault_json(fault: Fault) -> dict[str, Any]:
@@ -118,12 +64,12 @@ def _fault_json(fault: Fault) -> dict[str, Any]:
     }
 
 
-def _faults(backend: Backend, body: bytes) -> tuple[int, Any]:
-    with backend.service.lock:
-        return 200, {"faults": [_fault_json(fault) for fault in backend.service.faults]}
+def _faults(state: MockState, body: bytes) -> tuple[int, Any]:
+    with state.lock:
+        return 200, {"faults": [_fault_json(fault) for fault in state.faults]}
 
 
-def _inject(backend: Backend, body: bytes) -> tuple[int, Any]:
+def _inject(state: MockState, body: bytes) -> tuple[int, Any]:
     request = _json_object(body)
     unknown = sorted(set(request) - _FAULT_MEMBERS)
     if unknown:
@@ -140,8 +86,8 @@ def _inject(backend: Backend, body: bytes) -> tuple[int, Any]:
         )
     except (TypeError, ValueError) as error:
         raise ControlError(400, "InvalidRequest", str(error)) from None
-    with backend.service.lock:
-        backend.service.faults.append(fault)
+    with state.lock:
+        state.faults.append(fault)
     return 201, {"fault": _fault_json(fault)}
 
 
@@ -155,10 +101,10 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return parsed
 
 
-def _state(backend: Backend, body: bytes) -> tuple[int, Any]:
+def _state(state: MockState, body: bytes) -> tuple[int, Any]:
     from .._helpers import views
 
-    registry = backend.service.registry
+    registry = state.registry
     repositories = views.repositories(registry)
     premium = views.repositories(registry, "PREMIUM")
     return 200, {
@@ -181,3 +127,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     return value
+
+
+Operation = Callable[["MockState", bytes], "tuple[int, Any]"]
+# Each path under PREFIX, its methods and what each does: (status, JSON-able answer), or
+# ControlError.
+ROUTES: Mapping[str, Mapping[str, Operation]] = {
+    "reset": {"POST": _reset},
+    "calls": {"GET": _calls},
+    "faults": {"GET": _faults, "POST": _inject},
+    "state": {"GET": _state},
+}

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from .control import Backend
+    from .._harness.state import MockState
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
 # AWS leaves its idle timeout undocumented for this API; 60 s is the default idle timeout
@@ -117,7 +117,7 @@ class _Protocol(H11Protocol):
             self.transport.close()
 
     def send_400_response(self, msg: str) -> None:
-        self._send_error(400, "SerializationException", f"{msg} (malformed HTTP/1.1 framing)")
+        self._send_error(400, "BadRequest", f"{msg} (malformed HTTP/1.1 framing)")
 
     def _send_error(self, status: int, code: str, message: str) -> None:
         data = error_body(code, message)
@@ -156,12 +156,12 @@ async def _serving(server: _Server, sock: socket.socket) -> None:
     await server.serve(sockets=[sock])
 
 
-def _config(backend: Backend, request_timeout: float) -> uvicorn.Config:
+def _config(state: MockState, request_timeout: float) -> uvicorn.Config:
     class Protocol(_Protocol):
         head_timeout = request_timeout
 
     return uvicorn.Config(
-        MockApp(backend, request_timeout),
+        MockApp(state, request_timeout),
         http=Protocol,
         ws="none",
         lifespan="off",
@@ -188,10 +188,10 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def serve(sock: socket.socket, backend: Backend, request_timeout: float) -> int:
+def serve(sock: socket.socket, state: MockState, request_timeout: float) -> int:
     """Serve ``sock`` until SIGINT or SIGTERM; the first stdout line gives the URL."""
-    server = _Server(_config(backend, request_timeout))
-    backend.serve_at(url_of(sock).removeprefix("http://"))
+    server = _Server(_config(state, request_timeout))
+    state.serve_at(url_of(sock).removeprefix("http://"))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         server.should_exit = True
@@ -205,7 +205,7 @@ def serve(sock: socket.socket, backend: Backend, request_timeout: float) -> int:
 
 
 class BackgroundServer:
-    """A backend served on a loopback port from a thread of this process.
+    """A mock's state served on a loopback port from a thread of this process.
 
     ``start()`` returns once the port accepts connections; ``stop()`` returns once the
     thread has ended and the port is closed. A context manager doing both.
@@ -213,12 +213,12 @@ class BackgroundServer:
 
     def __init__(
         self,
-        backend: Backend,
+        state: MockState,
         host: str = "127.0.0.1",
         port: int = 0,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
     ) -> None:
-        self.backend = backend
+        self.state = state
         self._address = (host, port)
         self._request_timeout = request_timeout
         self._server: _Server | None = None
@@ -232,8 +232,8 @@ class BackgroundServer:
             raise RuntimeError("this server is already started")
         sock = bind(*self._address)
         self._socket, self.url = sock, url_of(sock)
-        self._previous_host = self.backend.serve_at(self.url.removeprefix("http://"))
-        server = self._server = _Server(_config(self.backend, self._request_timeout))
+        self._previous_host = self.state.serve_at(self.url.removeprefix("http://"))
+        server = self._server = _Server(_config(self.state, self._request_timeout))
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -273,7 +273,7 @@ class BackgroundServer:
             self._thread.join()
         if self._socket is not None:
             self._socket.close()
-            self.backend.stop_serving(self._previous_host)
+            self.state.stop_serving(self._previous_host)
         self._server = self._thread = self._socket = None
 
     def __enter__(self) -> Self:

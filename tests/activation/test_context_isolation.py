@@ -158,10 +158,10 @@ def test_a_mock_stopped_in_another_context_no_longer_serves_the_one_that_started
 @pytest.mark.parametrize("order", ["inner-first", "outer-first"])
 def test_nested_mocks_in_one_thread_unwind_in_any_order(order):
     outer, inner = mock_ecr_public().start(), mock_ecr_public().start()
-    assert _hook.current() is inner._service
+    assert _hook.current() is inner._state
     first, second = (inner, outer) if order == "inner-first" else (outer, inner)
     first.stop()
-    assert _hook.current() is second._service
+    assert _hook.current() is second._state
     second.stop()
     assert _hook.current() is None
 
@@ -224,7 +224,7 @@ def test_mocks_started_and_stopped_from_many_threads_leave_none_active():
             thread.join(timeout=120)
         assert not any(thread.is_alive() for thread in threads)
         assert crashes == []
-        assert _hook._active == [main._service]
+        assert _hook._active == [main._state]
         assert min(counts.values()) > 50
         assert len(counts) == THREADS
     assert _hook._active == []

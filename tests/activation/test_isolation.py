@@ -283,7 +283,7 @@ def test_a_stopped_mocks_registry_is_collected_once_the_handle_is_dropped(baseli
     populate(mock)
     mock.stop()
     assert mock.repositories["app"].tags  # still readable on the handle
-    registry = weakref.ref(mock._service)
+    registry = weakref.ref(mock._state)
     del mock
     gc.collect()
     assert registry() is None
@@ -294,7 +294,7 @@ def test_restarting_a_handle_releases_the_previous_registry(baseline):
     mock = mock_ecr_public()
     with mock:
         populate(mock)
-    first = weakref.ref(mock._service)
+    first = weakref.ref(mock._state)
     with mock:
         assert mock.repositories == {}
     gc.collect()
@@ -375,7 +375,7 @@ from ecrpublic_mock._activation import hook as _hook
 
 @pytest.mark.parametrize("n", range(6))
 def test_with_the_fixture(ecr_public, ecr_public_client, n):
-    assert _hook._active == [ecr_public._service]
+    assert _hook._active == [ecr_public._state]
     assert ecr_public.repositories == {}
     assert ecr_public_client.describe_repositories()["repositories"] == []
     ecr_public_client.create_repository(repositoryName="same")

@@ -20,7 +20,7 @@ from _support import ACCOUNT, assert_error, invalid
 from ecrpublic_mock import mock_ecr_public
 from ecrpublic_mock._api.dispatch import answer
 from ecrpublic_mock._core.settings import Settings
-from ecrpublic_mock._harness.service import Service
+from ecrpublic_mock._harness.state import MockState
 
 
 def raw(registry, operation, body):
@@ -37,7 +37,7 @@ def ok(registry, operation, params):
 
 @pytest.fixture
 def registry():
-    state = Service(Settings())
+    state = MockState(Settings())
     ok(state, "CreateRepository", {"repositoryName": "app"})
     return state
 
@@ -135,7 +135,7 @@ def test_blobs_reach_the_handlers_as_bytes_once(registry):
 
 
 def test_null_max_results_pages_at_the_default_size():
-    registry = Service(Settings())
+    registry = MockState(Settings())
     for i in range(101):
         ok(registry, "CreateRepository", {"repositoryName": f"r{i:03}"})
     page = ok(registry, "DescribeRepositories", {"maxResults": None, "nextToken": None})
@@ -207,7 +207,7 @@ def test_a_null_required_member_is_still_missing(registry):
     ],
 )
 def test_bodies_not_in_plain_utf8_are_serialization_errors(encode):
-    registry = Service(Settings())
+    registry = MockState(Settings())
     serialization_error(
         registry,
         "CreateRepository",
@@ -218,7 +218,7 @@ def test_bodies_not_in_plain_utf8_are_serialization_errors(encode):
 
 
 def test_a_utf8_body_with_non_ascii_text_is_read():
-    registry = Service(Settings())
+    registry = MockState(Settings())
     ok(registry, "PutRegistryCatalogData", {"displayName": "caf\u00e9"})
     status, payload = raw(
         registry, "PutRegistryCatalogData", '{"displayName": "d\u00e9j\u00e0"}'.encode()
@@ -429,7 +429,7 @@ def test_a_signed_position_beyond_anything_issued_is_refused(ecr, client, listed
     all the same."""
     from ecrpublic_mock._api.paging import _encode
 
-    registry = ecr._service.registry
+    registry = ecr._state.registry
     key = registry.key
     repo = registry.repositories["app"]
     for kind, index in (
@@ -460,7 +460,7 @@ def test_an_upload_dies_with_its_repository(ecr, client):
     kept = client.initiate_layer_upload(repositoryName="keep")["uploadId"]
     send_part(client, "app", doomed, 0, b"abc")
     client.delete_repository(repositoryName="app")
-    assert set(ecr._service.registry.uploads) == {kept}  # the doomed upload's bytes are freed
+    assert set(ecr._state.registry.uploads) == {kept}  # the doomed upload's bytes are freed
     client.create_repository(repositoryName="app")
     message = (
         f"The upload with id '{doomed}' does not exist in the repository with name 'app' "
@@ -483,8 +483,8 @@ def test_a_completed_upload_is_forgotten_by_its_repository(ecr, client):
     from _manifests import upload
 
     upload(client, "app", b"data")
-    assert ecr._service.registry.repositories["app"].uploads == {}
-    assert ecr._service.registry.uploads == {}
+    assert ecr._state.registry.repositories["app"].uploads == {}
+    assert ecr._state.registry.uploads == {}
 
 
 # -- inject_fault checks its arguments -----------------------------------------------------

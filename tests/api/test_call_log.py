@@ -206,7 +206,7 @@ def test_us_west_2_refusals_log_the_params_sent(ecr, method, params, operation):
 
 def test_a_region_without_endpoint_never_reaches_the_log(ecr):
     """README: any region other than us-east-1/us-west-2 fails as a host with no DNS entry
-    would, before anything is sent: nothing reaches the service, nothing is logged."""
+    would, before anything is sent: nothing reaches the state, nothing is logged."""
     other = boto3.client("ecr-public", region_name="eu-west-1", config=NO_RETRY)
     with pytest.raises(EndpointConnectionError):
         other.describe_repositories()

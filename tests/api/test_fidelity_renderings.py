@@ -283,7 +283,7 @@ def test_logo_urls_carry_version_4_uuids_stable_from_run_to_run():
 
 @pytest.fixture
 def raw_client(ecr):
-    """A client that leaves minimums to the service, as another SDK could."""
+    """A client that leaves minimums to the state, as another SDK could."""
     return boto3.client(
         "ecr-public", region_name="us-east-1", config=Config(parameter_validation=False)
     )

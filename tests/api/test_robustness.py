@@ -20,7 +20,7 @@ from ecrpublic_mock import Call, EcrPublicMockBug, mock_ecr_public
 from ecrpublic_mock._api import operations as _operations
 from ecrpublic_mock._api.dispatch import answer
 from ecrpublic_mock._core.settings import Settings
-from ecrpublic_mock._harness.service import Service
+from ecrpublic_mock._harness.state import MockState
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_wrong_json_types_are_serialization_errors(unvalidated, operation, param
 
 
 def test_missing_required_member_is_invalid_parameter(unvalidated):
-    """A required member left out reaches the service, which says it must not be null."""
+    """A required member left out reaches the state, which says it must not be null."""
     _, client = unvalidated
     with pytest.raises(ClientError) as excinfo:
         client.create_repository()
@@ -84,8 +84,8 @@ def test_missing_required_member_is_invalid_parameter(unvalidated):
 )
 def test_wrong_json_types_in_raw_bodies(body, path, expected):
     """Bodies botocore's serializer would never produce, as another client could send."""
-    service = Service(Settings())
-    status, _, data = answer(service, "DescribeRepositories", "us-east-1", json.dumps(body))
+    state = MockState(Settings())
+    status, _, data = answer(state, "DescribeRepositories", "us-east-1", json.dumps(body))
     assert status == 400
     assert json.loads(data) == {
         "__type": "SerializationException",
@@ -117,17 +117,17 @@ def test_a_tag_without_a_key(unvalidated, operation):
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', "{bad"])
 def test_bodies_that_are_not_a_json_object(body):
     """Bytes or text that are not a JSON object: SerializationException, state untouched."""
-    service = Service(Settings())
-    status, headers, data = answer(service, "CreateRepository", "us-east-1", body)
+    state = MockState(Settings())
+    status, headers, data = answer(state, "CreateRepository", "us-east-1", body)
     assert status == 400
     assert json.loads(data)["__type"] == "SerializationException"
     assert headers["x-amzn-RequestId"]
-    assert len(service.registry.repositories) == 0
+    assert len(state.registry.repositories) == 0
 
 
 def test_an_empty_body_is_an_empty_request():
-    service = Service(Settings())
-    status, _, data = answer(service, "DescribeRepositories", "us-east-1", b"")
+    state = MockState(Settings())
+    status, _, data = answer(state, "DescribeRepositories", "us-east-1", b"")
     assert (status, json.loads(data)) == (200, {"repositories": []})
 
 

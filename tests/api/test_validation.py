@@ -120,7 +120,7 @@ def string_under_minimum(shape, low):
     pattern (``PublisherReportId``, ``[a-z0-9]+``), and no single character matches
     ``RegistryAliasName``'s ``[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*``. Such a value breaks the
     pattern too; the minimum is still the constraint reported, as the mock checks a
-    string's length before its pattern (``ecrpublic_mock/_api/validation.py``)."""
+    string's length before its pattern (``ecrpublic_mock/_model/validation.py``)."""
     matching = _matching_strings(shape, low - 1)
     return matching[0] if matching else "a" * (low - 1)
 
@@ -571,7 +571,7 @@ SYNTHETIC = botocore.model.ShapeResolver(
     ],
 )
 def test_synthetic_shapes(value, violation):
-    from ecrpublic_mock._api.validation import _checker
+    from ecrpublic_mock._model.validation import _checker
 
     assert _checker(SYNTHETIC.get_shape_by_name("Input"))(value, "") == violation
 
@@ -585,8 +585,8 @@ def test_synthetic_shapes(value, violation):
     ],
 )
 def test_synthetic_shapes_wrong_types(value, path, expected):
-    from ecrpublic_mock._api.validation import _checker
     from ecrpublic_mock._core.errors import ServiceError
+    from ecrpublic_mock._model.validation import _checker
 
     with pytest.raises(ServiceError) as excinfo:
         _checker(SYNTHETIC.get_shape_by_name("Input"))(value, "")

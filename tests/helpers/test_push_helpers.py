@@ -153,7 +153,7 @@ def test_helpers_refuse_a_media_type_they_cannot_build(ecr, method):
 
 def ecr_manifest(ecr, tag):
     """The stored manifest behind ``tag`` (the API has no BatchGetImage in ECR Public)."""
-    repo = ecr._service.registry.repositories.get(REPO)
+    repo = ecr._state.registry.repositories.get(REPO)
     return repo.images[repo.image_tags[tag].digest].manifest
 
 
@@ -326,6 +326,6 @@ def test_push_image_config_names_the_uncompressed_layers(ecr, client, compressed
     tar = b"a tar's bytes" * 100
     layer = gzip.compress(tar) if compressed else tar
     digest = ecr.push_image(REPO, tag="v1", layers=[layer])
-    manifest = json.loads(ecr._service.registry.repositories[REPO].images[digest].manifest)
-    config = ecr._service.registry.blobs[manifest["config"]["digest"]].read()
+    manifest = json.loads(ecr._state.registry.repositories[REPO].images[digest].manifest)
+    config = ecr._state.registry.blobs[manifest["config"]["digest"]].read()
     assert json.loads(config)["rootfs"]["diff_ids"] == [f"sha256:{hashlib.sha256(tar).hexdigest()}"]

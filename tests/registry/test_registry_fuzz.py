@@ -5,7 +5,7 @@ the routes' parts (the registry's alias, other names, manifests, blobs, uploads,
 digests, tags, free text), the query (``digest``, ``n``, ``last``, ``mount``), the headers
 (the push and pull tokens, garbage credentials, ``Range``, ``Content-Range``,
 ``Content-Length``, ``Accept``, ``Content-Type``) and a body in parts. They go straight
-to ``protocol.handle``, as the server's app hands them over.
+to ``routes.handle``, as the server's app hands them over.
 
 The property: ``handle`` returns (never raises), with a status the protocol answers (2xx,
 or one of its 4xx; never a 5xx, which only a bug or an injected fault gives), a body that
@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecrpublic_mock import mock_ecr_public
-from ecrpublic_mock._registry import protocol
+from ecrpublic_mock._registry.context import Request
+from ecrpublic_mock._registry.routes import handle
 
 pytestmark = pytest.mark.slow
 
@@ -49,23 +50,23 @@ def world():
         digest = client.put_image(repositoryName="app", imageManifest=manifest, imageTag="v1")[
             "image"
         ]["imageId"]["imageDigest"]
-        service = ecr._service
-        alias = service.registry.alias
+        state = ecr._state
+        alias = state.registry.alias
         data = client.get_authorization_token()["authorizationData"]["authorizationToken"]
         base = "http://127.0.0.1:5000"
 
         def token(headers):
-            request = protocol.Request("GET", "/token/", {}, headers, base)
-            return json.loads(protocol.handle(service, request, lambda: b"").body)["token"]
+            request = Request("GET", "/token/", {}, headers, base)
+            return json.loads(handle(state, request, lambda: b"").body)["token"]
 
         push = token(
             {"authorization": "Basic " + base64.b64encode(base64.b64decode(data)).decode()}
         )
         pull = token({})
         session = (
-            protocol.handle(
-                service,
-                protocol.Request(
+            handle(
+                state,
+                Request(
                     "POST",
                     f"/v2/{alias}/app/blobs/uploads/",
                     {},
@@ -79,7 +80,7 @@ def world():
         )
         yield {
             "ecr": ecr,
-            "service": service,
+            "service": state,
             "alias": alias,
             "digest": digest,
             "manifest": manifest,
@@ -90,8 +91,8 @@ def world():
         }
 
 
-def snapshot(service):
-    registry = service.registry
+def snapshot(state):
+    registry = state.registry
     return (
         [
             (r.name, list(r.image_tags.sorted_keys()), len(r.images), sorted(r.layers))
@@ -170,15 +171,15 @@ def requests(world):
 @given(data=st.data())
 def test_any_request_gets_a_protocol_answer(world, data):
     method, path, query, auth, headers, body = data.draw(requests(world))
-    service = world["service"]
+    state = world["service"]
     if auth is not None:
         headers = {**headers, "authorization": auth}
     parts = iter([*body, b""])
-    before = snapshot(service)
-    request = protocol.Request(method, path, query, headers, world["base"])
-    answer = protocol.handle(service, request, lambda: next(parts, b""))
+    before = snapshot(state)
+    request = Request(method, path, query, headers, world["base"])
+    answer = handle(state, request, lambda: next(parts, b""))
     assert answer.status in STATUSES, (request, answer)
     if answer.status >= 400:
         errors = json.loads(answer.body)["errors"]
         assert [sorted(e) for e in errors] == [["code", "message"]]
-        assert snapshot(service) == before, (request, answer)
+        assert snapshot(state) == before, (request, answer)

@@ -47,8 +47,7 @@ from _manifests import (
 )
 
 from ecrpublic_mock import mock_ecr_public
-from ecrpublic_mock._registry import protocol
-from ecrpublic_mock._server.control import Backend
+from ecrpublic_mock._registry import routes
 from ecrpublic_mock._server.runner import BackgroundServer
 
 # Slow: every test serves its mock, and stopping a server takes some 0.5 s.
@@ -314,7 +313,7 @@ def test_the_challenge_names_the_token_endpoint_of_the_host_addressed(wire):
     realm = challenge("http://registry.example:5000")
     assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, www_authenticate=realm)
     # Every /v2/ path wants a token first, even one nothing is served at.
-    for path in ("/v2/_catalog", f"/v2/{wire.name()}/manifests/latest", "/tokens"):
+    for path in ("/v2/_catalog", f"/v2/{wire.name()}/manifests/latest"):
         answer = wire.request("GET", path, token=None)
         assert (answer.status, answer.headers["www-authenticate"]) == (
             401,
@@ -516,11 +515,13 @@ def test_the_base_endpoint_unknown_paths_and_methods(wire):
         f"/v2/{name}/blobs/uploads/a/b",
         "/v2/tags/list",
         "/token/x",
-        "/tokens",
     ):
         for method in ("GET", "PUT"):
             answer = wire.request(method, path)
             assert_error(answer, 404, "UNSUPPORTED", UNSUPPORTED)
+    # Beside the registry's paths: the server's own 404, no login challenge.
+    answer = wire.request("GET", "/tokens")
+    assert (answer.status, json.loads(answer.body)["__type"]) == (404, "NotFound")
     session = wire.session()
     blob = f"/v2/{name}/blobs/sha256:{'0' * 64}"
     for method, path, allow in (
@@ -754,7 +755,7 @@ def test_ranges_across_the_stored_chunks_of_a_blob(wire, ecr):
         assert (answer.status, answer.headers["range"]) == (202, f"0-{offset - 1}")
     digest = sha256(data)
     assert wire.request("PUT", f"{location}?digest={digest}").status == 201
-    chunks = ecr._service.registry.blobs[digest].chunks
+    chunks = ecr._state.registry.blobs[digest].chunks
     assert b"".join(chunks) == data
     assert len(chunks) >= 5, [len(c) for c in chunks]
     edges = [0]
@@ -1491,7 +1492,7 @@ def test_a_fault_takes_the_status_and_code_a_test_gives(wire, ecr, operation, me
     # A pull is no operation of the API: no fault applies to it.
     assert wire.request("GET", f"/v2/{wire.name()}/manifests/v1").status == 200
     assert_error(wire.request(method, path, b"x"), 429, "TOOMANYREQUESTS", "slow down")
-    assert ecr._service.faults == []  # used up
+    assert ecr._state.faults == []  # used up
 
 
 # -- URIs while served ---------------------------------------------------------------------
@@ -1614,7 +1615,7 @@ def test_a_client_gone_mid_patch_leaves_the_upload_where_it_was(wire):
 @pytest.fixture
 def quick(ecr, client):
     """The test's mock served again, by a server that waits only 0.5 s for a body."""
-    with BackgroundServer(Backend(ecr._service), request_timeout=0.5) as srv:
+    with BackgroundServer(ecr._state, request_timeout=0.5) as srv:
         w = Wire(srv, client)
         yield w
         w.close()
@@ -1691,7 +1692,8 @@ def test_a_bug_is_a_500_with_a_traceback_on_stderr(wire, monkeypatch, capsys):
     def broken(*args):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setitem(protocol._HANDLERS, ("tags", "GET"), broken)
+    (tags,) = [route for route in routes.ROUTES if route.pattern.pattern.endswith("/tags/list")]
+    monkeypatch.setitem(tags.methods, "GET", (broken, None))
     answer = wire.request("GET", f"/v2/{wire.name()}/tags/list")
     body = b'{"errors": [{"code": "InternalFailure", "message": "ZeroDivisionError(\'boom\')"}]}'
     assert answer == Answer(

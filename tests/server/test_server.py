@@ -34,8 +34,8 @@ from ecrpublic_mock.__main__ import main
 from ecrpublic_mock._api import operations as _operations
 from ecrpublic_mock._core.settings import Settings
 from ecrpublic_mock._harness.calls import Call, CallRing
+from ecrpublic_mock._harness.state import MockState
 from ecrpublic_mock._server import runner
-from ecrpublic_mock._server.control import Backend
 
 # Slow: each in-thread server takes some 0.5 s to shut down, and ``serve`` runs as a
 # subprocess.
@@ -50,7 +50,7 @@ SIGV4 = "AWS4-HMAC-SHA256"
 @pytest.fixture
 def server():
     """A server on a free loopback port, serving from a thread for the test's duration."""
-    with runner.BackgroundServer(Backend.fresh(Settings(), 1000)) as srv:
+    with runner.BackgroundServer(MockState(Settings(), 1000)) as srv:
         yield srv
 
 
@@ -212,7 +212,7 @@ def test_another_region_is_unsupported_for_everything(server, method):
     [None, "", "DescribeRepositories", "Other.DescribeRepositories", TARGET],
 )
 def test_unknown_target(server, target):
-    """A target that names no operation of this service."""
+    """A target that names no operation of this state."""
     status, body = post(server.url, target)
     assert status == 400
     assert body["__type"] == "UnknownOperationException"
@@ -269,7 +269,7 @@ def test_bad_content_length(server, length):
         connection.endheaders()
         response = connection.getresponse()
         assert response.status == 400
-        assert json.loads(response.read())["__type"] == "SerializationException"
+        assert json.loads(response.read())["__type"] == "BadRequest"
         assert response.getheader("Connection") == "close"
     finally:
         connection.close()
@@ -314,12 +314,12 @@ def test_serve_options_reach_the_settings(monkeypatch):
     argv += ["--image-tag-mutability", "IMMUTABLE", "--max-repositories", "5"]
     argv += ["--call-log-size", "7", "--request-timeout", "2.5"]
     assert main(argv) == 0
-    ((sock, backend, timeout),) = seen
+    ((sock, state, timeout),) = seen
     sock.close()
     assert sock.family == socket.AF_INET
     assert timeout == 2.5
-    assert backend.service.calls.size == 7
-    assert backend.service.registry.settings == Settings(
+    assert state.calls.size == 7
+    assert state.registry.settings == Settings(
         account_id="111122223333", image_tag_mutability="IMMUTABLE", max_repositories=5
     )
 
@@ -332,10 +332,10 @@ def test_serve_public_uris_flag(monkeypatch, flags, public):
     seen = []
     monkeypatch.setattr(runner, "serve", lambda *args: seen.append(args) or 0)
     assert main(["serve", "--port", "0", *flags]) == 0
-    ((sock, backend, _),) = seen
+    ((sock, state, _),) = seen
     sock.close()
     expected = Settings() if public is None else Settings(public_uris=public)
-    assert backend.service.registry.settings == expected
+    assert state.registry.settings == expected
 
 
 @pytest.mark.parametrize(
@@ -453,8 +453,7 @@ def test_aws_cli_against_the_served_mock(served):
 @pytest.fixture
 def quick():
     """A server whose clients may stall only half a second before they are answered."""
-    backend = Backend.fresh(Settings(), 1000)
-    with runner.BackgroundServer(backend, request_timeout=0.5) as srv:
+    with runner.BackgroundServer(MockState(Settings(), 1000), request_timeout=0.5) as srv:
         yield srv
 
 
@@ -625,7 +624,7 @@ def test_two_different_content_lengths_are_400(server):
         sock.sendall(request(body=b"{}", extra="Content-Length: 3\r\n"))
         status, headers, body, _ = read_response(sock)
         assert status == 400
-        assert json.loads(body)["__type"] == "SerializationException"
+        assert json.loads(body)["__type"] == "BadRequest"
         assert headers["connection"] == "close"
         assert closed(sock)
     still_serves(server)
@@ -661,7 +660,7 @@ def test_a_tls_client_hello_gets_a_plain_http_400(server):
         sock.sendall(hello)
         _, _, body, status_line = read_response(sock)
         assert status_line == "HTTP/1.1 400 Bad Request"
-        assert json.loads(body)["__type"] == "SerializationException"
+        assert json.loads(body)["__type"] == "BadRequest"
         assert closed(sock)
     # What the TLS client makes of it: a record that is no TLS (Go: "server gave HTTP
     # response to HTTPS client", then its fallback to HTTP).
@@ -811,7 +810,7 @@ def test_control_reset_gives_fresh_state(server):
     calls = control(server, "GET", "calls")[1]["calls"]
     assert [call["operation"] for call in calls] == ["DescribeRepositories"]
     # The bound survives the reset.
-    assert server.backend.service.calls.size == 1000
+    assert server.state.calls.size == 1000
 
 
 def test_control_calls_is_the_call_log(server):
@@ -840,14 +839,14 @@ def test_control_calls_is_the_call_log(server):
 
 @pytest.mark.parametrize("size", [0, 3])
 def test_the_call_log_keeps_the_last_n_calls(size):
-    with runner.BackgroundServer(Backend.fresh(Settings(), size)) as srv:
+    with runner.BackgroundServer(MockState(Settings(), size)) as srv:
         remote = client_of(srv.url)
         for n in range(10):
             remote.create_repository(repositoryName=f"r{n}")
         calls = control(srv, "GET", "calls")[1]["calls"]
         kept = [f"r{n}" for n in range(10 - size, 10)]
         assert [call["params"]["repositoryName"] for call in calls] == kept
-        assert len(srv.backend.service.calls) == size
+        assert len(srv.state.calls) == size
 
 
 def test_the_call_ring_only_appends():
@@ -981,8 +980,8 @@ def test_control_state_shows_premium_repositories_and_entitlements():
     ("method", "name", "status", "allow"),
     [
         ("GET", "reset", 405, "POST"),
-        ("DELETE", "faults", 405, "GET, POST"),
-        ("POST", "state", 405, "GET"),
+        ("DELETE", "faults", 405, "GET, HEAD, POST"),
+        ("POST", "state", 405, "GET, HEAD"),
         ("GET", "nope", 404, None),
     ],
 )
@@ -1156,23 +1155,23 @@ def test_served_mode_without_uvicorn_says_what_to_install(monkeypatch):
 
 def test_the_app_serves_http_only():
     """uvicorn runs it with lifespan off and no websockets; any other scope is ignored."""
-    app = _server.app.MockApp(Backend.fresh(Settings(), 0), 1.0)
+    app = _server.app.MockApp(MockState(Settings(), 0), 1.0)
     assert asyncio.run(app({"type": "lifespan"}, None, None)) is None
 
 
 def test_stopping_a_server_never_started_does_nothing():
-    srv = runner.BackgroundServer(Backend.fresh(Settings(), 0))
+    srv = runner.BackgroundServer(MockState(Settings(), 0))
     srv.stop()
     assert repr(srv).endswith("unbound stopped>")
 
 
 def test_a_background_server_starts_once():
     with (
-        runner.BackgroundServer(Backend.fresh(Settings(), 0)) as srv,
+        runner.BackgroundServer(MockState(Settings(), 0)) as srv,
         pytest.raises(RuntimeError, match="already started"),
     ):
         srv.start()
-    assert repr(runner.BackgroundServer(Backend.fresh(Settings(), 0))).endswith("unbound stopped>")
+    assert repr(runner.BackgroundServer(MockState(Settings(), 0))).endswith("unbound stopped>")
 
 
 def test_served_mode_for_the_aws_cli(tmp_path):

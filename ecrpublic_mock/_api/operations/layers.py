@@ -4,13 +4,13 @@ BatchCheckLayerAvailability: the API's part rules over the core's uploads."""
 from __future__ import annotations
 
 from ..._core import messages
-from ..._core.manifests import DIGEST
-from ..._core.uploads import append, end_upload, find_upload, start_upload, store_upload
+from ..._core.digests import DIGEST
+from ..._core.uploads import close_upload, find_upload, finish_upload, open_upload, receive
 from .request import Params, Request, table
 
 
 def initiate_layer_upload(request: Request) -> Params:
-    upload = start_upload(request.registry, request.repository())
+    upload = open_upload(request.registry, request.repository())
     return {"uploadId": upload.upload_id, "partSize": request.registry.settings.max_layer_part_size}
 
 
@@ -38,7 +38,7 @@ def upload_layer_part(request: Request) -> Params:
         raise messages.error(
             messages.PART_LIMIT, upload_id=upload_id, quota=settings.max_layer_parts
         )
-    append(registry, upload, data)
+    receive(registry, upload, data)
     output = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
     return {**output, "uploadId": upload_id, "lastByteReceived": upload.received - 1}
 
@@ -49,7 +49,7 @@ def complete_layer_upload(request: Request) -> Params:
     upload_id = params["uploadId"]
     upload = find_upload(registry, repo, upload_id)
     # From here on the upload is over, whether it completes or fails (section "Layer upload").
-    digest = end_upload(registry, upload)
+    digest = close_upload(registry, upload)
     if not upload.chunks:
         raise messages.error(messages.EMPTY_UPLOAD, upload_id=upload_id, repo=repo)
     minimum = registry.settings.min_layer_part_size
@@ -57,9 +57,8 @@ def complete_layer_upload(request: Request) -> Params:
         raise messages.error(messages.LAYER_PART_TOO_SMALL, size=messages.size_text(minimum))
     if digest not in params["layerDigests"]:
         raise messages.error(messages.INVALID_LAYER)
-    if digest in repo.layers:
+    if not finish_upload(registry, upload, digest):
         raise messages.error(messages.LAYER_ALREADY_EXISTS, digest=digest, repo=repo)
-    store_upload(registry, upload, digest)
     output = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
     return {**output, "uploadId": upload_id, "layerDigest": digest}
 

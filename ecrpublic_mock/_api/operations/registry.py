@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from ..._core.catalog import merge_registry_catalog
+from ..._core.ordered import OrderedIndex
 from ..._core.tokens import authorization_token
 from .request import Params, Request, table
 
 
 def describe_registries(request: Request) -> Params:
     registry = request.registry
-    # The caller sees one registry, its own: a one-item listing.
-    listed, extra = request.page(request.service.registries, "registries")
+    # The caller sees one registry, its own: a one-item listing, paged like any other.
+    own: OrderedIndex[str] = OrderedIndex()
+    own.add(registry.account_id, registry.account_id)
+    listed, extra = request.page(own, "registries")
     output = {
         "registryId": registry.account_id,
         "registryArn": registry.arn,

@@ -16,7 +16,7 @@ from ..paging import page, page_entries
 if TYPE_CHECKING:
     from ..._core.ordered import OrderedIndex
     from ..._core.state import Registry, Repository
-    from ..._harness.service import Service
+    from ..._harness.state import MockState
 
 V = TypeVar("V")
 E = TypeVar("E")
@@ -27,13 +27,13 @@ Params = dict[str, Any]
 class Request:
     """One call of ``operation``, its converted and validated ``params``."""
 
-    service: Service
+    state: MockState
     operation: str
     params: Params
 
     @property
     def registry(self) -> Registry:
-        return self.service.registry
+        return self.state.registry
 
     def registry_id(self, repository_name: str = "") -> str:
         """Check ``registryId`` names the caller's registry (its account id, or its alias

@@ -1,4 +1,6 @@
-"""botocore's ecr-public service model: the one source of the wire contract."""
+"""botocore's ecr-public service model: the one source of the wire contract, and the
+conversion and validation of requests derived from it (``validation``), which the API
+front end and the helpers share."""
 
 from __future__ import annotations
 

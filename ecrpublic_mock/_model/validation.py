@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 from .._core import messages
-from .._model import operation_model
+from . import operation_model
 
 if TYPE_CHECKING:
     from botocore.model import ListShape, MapShape, Shape, StructureShape

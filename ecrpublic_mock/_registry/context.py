@@ -1,0 +1,90 @@
+"""What every handler of the registry protocol takes and gives: one request's context,
+and the answer, streamed or whole."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .._core.paths import RepositoryPath, repository_at
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .._core.state import Registry, Repository
+    from .._harness.state import MockState
+
+    Read = Callable[[], bytes]
+
+# The registry endpoint's service name, in its challenge (docs/aws-behaviour.md).
+SERVICE = "public.ecr.aws"
+API_VERSION = {"Docker-Distribution-API-Version": "registry/2.0"}
+JSON = "application/json; charset=utf-8"
+
+
+@dataclass
+class Request:
+    """What the protocol reads of an HTTP request."""
+
+    method: str
+    path: str  # percent-decoded
+    query: dict[str, str]  # the first value of each parameter
+    headers: dict[str, str]  # lower-case names; a repeated header's values joined by ", "
+    base: str  # "http://host:port", as the client addressed the server
+
+
+@dataclass
+class Response:
+    """``body``, or ``length`` bytes from ``stream`` (chunks sent as they come)."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    stream: Iterable[bytes] | None = None
+    length: int | None = None
+
+
+@dataclass
+class Context:
+    """One request as its route's handler sees it: the mock's state, the request, its
+    body (``read()`` gives the next part, ``b""`` at the end), and the repository path
+    and reference the route matched. ``pushing`` says whether the request changes it."""
+
+    state: MockState
+    request: Request
+    read: Read
+    name: str = ""
+    ref: str = ""
+    pushing: bool = False
+
+    @property
+    def registry(self) -> Registry:
+        return self.state.registry
+
+    @property
+    def path(self) -> RepositoryPath:
+        return RepositoryPath.parse(self.name)
+
+    def repository(self) -> Repository:
+        """The repository the request names; the caller holds the lock."""
+        return repository_at(self.state.registry, self.path, pushing=self.pushing)
+
+    def url(self, tail: str) -> str:
+        """Where ``tail`` of this repository is, as the client addressed the server."""
+        return f"{self.request.base}/v2/{self.name}/{tail}"
+
+
+def ok(status: int, headers: dict[str, str], body: bytes = b"") -> Response:
+    return Response(status, {**API_VERSION, **headers}, body)
+
+
+def error_answer(status: int, code: str, message: str, headers: dict[str, str]) -> Response:
+    """The distribution-spec's error answer: ``{"errors": [{"code", "message"}]}``."""
+    body = json.dumps({"errors": [{"code": code, "message": message}]})
+    return Response(status, {**API_VERSION, "Content-Type": JSON, **headers}, body.encode())
+
+
+def challenge(base: str) -> str:
+    """ECR Public's challenge, with this server's token endpoint as the realm."""
+    return f'Bearer realm="{base}/token/",service="{SERVICE}",scope="aws"'

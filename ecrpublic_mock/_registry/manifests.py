@@ -1,0 +1,90 @@
+"""Manifests: pulled by tag or digest, pushed as PutImage, deleted as BatchDeleteImage."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .._core.digests import DIGEST
+from .._core.images import find_image, push_manifest, remove
+from .._core.manifests import IMAGE_TYPES, LIST_TYPES, V1_TYPES, image_id
+from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
+from .._core.premium import check_deletable
+from .._model import service_model
+from . import errors
+from .context import API_VERSION, Response, ok
+
+if TYPE_CHECKING:
+    from .context import Context
+
+# How a manifest kind is named when a client's Accept header leaves it out.
+_KINDS = {
+    OCI_MANIFEST: ("OCI manifest", "OCI manifests"),
+    OCI_INDEX: ("OCI index", "OCI indexes"),
+    DOCKER_MANIFEST: ("schema 2 manifest", "schema 2 manifests"),
+    DOCKER_LIST: ("manifest list", "manifest lists"),
+    **dict.fromkeys(V1_TYPES, ("schema 1 manifest", "schema 1 manifests")),
+}
+# The distribution-spec's tag grammar.
+_TAG = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}")
+_KNOWN = IMAGE_TYPES | LIST_TYPES | V1_TYPES
+
+
+def get(ctx: Context) -> Response:
+    """The manifest as pushed, if the client accepts its type; HEAD says what GET would."""
+    with ctx.state.lock:
+        image = find_image(ctx.repository(), *image_id(ctx.ref))
+        if image is None:
+            raise errors.error(errors.IMAGE_NOT_FOUND)
+        text, media_type, digest = image.manifest, image.media_type, image.digest
+    accepted = {
+        value.split(";")[0].strip() for value in ctx.request.headers.get("accept", "").split(",")
+    } - {""}
+    if accepted and not accepted & {media_type, "*/*", "application/*"}:
+        kind, kinds = _KINDS[media_type]
+        raise errors.error(errors.NOT_ACCEPTED, kind=kind, kinds=kinds)
+    body = text.encode()
+    headers = {"Content-Type": media_type, "Docker-Content-Digest": digest, "ETag": f'"{digest}"'}
+    if ctx.request.method == "HEAD":
+        return Response(200, {**API_VERSION, **headers}, length=len(body))
+    return ok(200, headers, body)
+
+
+@cache
+def manifest_limit() -> int:
+    """The largest manifest PutImage takes (the model's imageManifest length)."""
+    limit: int = service_model().shape_for("ImageManifest").metadata["max"]
+    return limit
+
+
+def put(ctx: Context) -> Response:
+    """PutImage by tag or by digest; the type is the manifest's, or its Content-Type's."""
+    if not DIGEST.fullmatch(ctx.ref) and not _TAG.fullmatch(ctx.ref):
+        raise errors.error(errors.TAG_MALFORMED, tag=ctx.ref)
+    parts, size, limit = [], 0, manifest_limit()
+    while chunk := ctx.read():
+        size += len(chunk)
+        if size > limit:
+            raise errors.error(errors.MANIFEST_TOO_LARGE, limit=limit)
+        parts.append(chunk)
+    try:
+        text = b"".join(parts).decode()
+    except UnicodeDecodeError:
+        raise errors.error(errors.MANIFEST_NOT_UTF8) from None
+    content_type = ctx.request.headers.get("content-type", "").split(";")[0].strip()
+    media_type = content_type if content_type in _KNOWN else None
+    with ctx.state.lock:
+        digest = push_manifest(ctx.registry, ctx.repository(), text, ctx.ref, media_type).digest
+    return ok(201, {"Location": ctx.url(f"manifests/{digest}"), "Docker-Content-Digest": digest})
+
+
+def delete(ctx: Context) -> Response:
+    """BatchDeleteImage of one image id: by digest the image goes, by tag the tag."""
+    with ctx.state.lock:
+        repo = ctx.repository()
+        check_deletable(repo)
+        result = remove(repo, *image_id(ctx.ref))
+    if result.failure is not None:
+        raise errors.from_failure(*result.failure)
+    return ok(202, {})

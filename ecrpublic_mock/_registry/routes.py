@@ -1,0 +1,153 @@
+"""The registry endpoint's routes in one table, and the one way every request is served.
+
+A route is its path, its methods with their handlers, and the API operation each method
+amounts to in the call log (CloudTrail shows registry pushes under those names:
+docs/aws-behaviour.md, section "Registry protocol"). Every request but the token
+endpoint's needs a bearer token first; a request that changes anything (and every request
+of an upload session) needs a token that may push. Faults injected for the operation a
+method amounts to are taken before it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .._core.errors import CredentialRefused, ServiceError
+from .._core.manifests import image_id
+from .._core.paths import RepositoryPath, check_access
+from .._harness.calls import Call
+from .._harness.faults import take_fault
+from . import auth, blobs, errors, manifests, tags, uploads
+from .context import Context, Request, Response, challenge, error_answer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from .._harness.state import MockState
+    from .context import Read
+
+    Handler = Callable[[Context], Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """``methods``: each method's handler and the API operation it is logged as (None: a
+    read, not logged). ``pushing``: every method pushes (an upload session's do)."""
+
+    pattern: re.Pattern[str]
+    methods: Mapping[str, tuple[Handler, str | None]]
+    pushing: bool = False
+    token_needed: bool = True
+
+
+def _route(path: str, methods: Mapping[str, tuple[Handler, str | None]], **flags: bool) -> Route:
+    return Route(re.compile(path), methods, **flags)
+
+
+_REPOSITORY = r"/v2/(?P<name>.+)"
+ROUTES = (
+    _route(r"/token/?", {"GET": (auth.token, None)}, token_needed=False),
+    _route(r"/v2/?", {"GET": (auth.base, None), "HEAD": (auth.base, None)}),
+    _route(
+        _REPOSITORY + r"/manifests/(?P<ref>[^/]+)",
+        {
+            "GET": (manifests.get, None),
+            "HEAD": (manifests.get, None),
+            "PUT": (manifests.put, "PutImage"),
+            "DELETE": (manifests.delete, "BatchDeleteImage"),
+        },
+    ),
+    _route(_REPOSITORY + r"/blobs/uploads/", {"POST": (uploads.start, "InitiateLayerUpload")}),
+    _route(
+        _REPOSITORY + r"/blobs/uploads/(?P<ref>[^/]+)",
+        {
+            "GET": (uploads.status, None),
+            "PATCH": (uploads.patch, "UploadLayerPart"),
+            "PUT": (uploads.finish, "CompleteLayerUpload"),
+            "DELETE": (uploads.cancel, None),
+        },
+        pushing=True,
+    ),
+    _route(
+        _REPOSITORY + r"/blobs/(?P<ref>[^/]+)",
+        {"GET": (blobs.get, None), "HEAD": (blobs.get, None)},
+    ),
+    _route(_REPOSITORY + r"/tags/list", {"GET": (tags.listing, None)}),
+)
+_READS = ("GET", "HEAD")
+
+
+def handle(state: MockState, request: Request, read: Read) -> Response:
+    """Answer one request; every refusal is the protocol's error answer."""
+    try:
+        return _serve(state, request, read)
+    except (ServiceError, CredentialRefused, errors.RegistryError) as refusal:
+        error = errors.answer_for(refusal)
+        headers = error.headers
+        if error.code.status == 401:
+            headers = {**headers, "WWW-Authenticate": challenge(request.base)}
+        return error_answer(error.code.status, error.code.value, error.message, headers)
+
+
+def _serve(state: MockState, request: Request, read: Read) -> Response:
+    route, match = _match(request.path)
+    grant = auth.grant(state, request) if route is None or route.token_needed else None
+    if route is None or match is None:
+        raise errors.error(errors.NO_ROUTE)
+    endpoint = route.methods.get(request.method)
+    if endpoint is None:
+        raise errors.error(errors.OPERATION_UNSUPPORTED, {"Allow": ", ".join(route.methods)})
+    handler, operation = endpoint
+    fields = match.groupdict()
+    ctx = Context(state, request, read, fields.get("name", ""), fields.get("ref", ""))
+    ctx.pushing = route.pushing or request.method not in _READS
+    if grant is not None:
+        with state.lock:
+            check_access(state.registry, ctx.path, grant, pushing=ctx.pushing)
+    if operation is None:
+        return handler(ctx)
+    return _as_operation(ctx, operation, handler)
+
+
+def _match(path: str) -> tuple[Route | None, re.Match[str] | None]:
+    for route in ROUTES:
+        match = route.pattern.fullmatch(path)
+        if match is not None:
+            return route, match
+    return None, None
+
+
+def _as_operation(ctx: Context, operation: str, handler: Handler) -> Response:
+    """Run a push as the API operation it amounts to: its injected faults first, then the
+    request, logged with its outcome."""
+    state, outcome = ctx.state, "success"
+    named = ctx.ref  # an upload's id, once the session starts
+    try:
+        with state.lock:
+            take_fault(state.faults, operation)
+        return handler(ctx)
+    except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
+        code = getattr(error, "code", type(error).__name__)
+        outcome = code.value if isinstance(code, errors.Code) else code
+        raise
+    finally:
+        with state.lock:
+            state.calls.append(Call(operation, _logged(operation, ctx.path, named), outcome))
+
+
+def _logged(operation: str, path: RepositoryPath, ref: str) -> dict[str, object]:
+    """The parameters the API call would have had."""
+    params: dict[str, object] = {"repositoryName": path.name}
+    if path.section:
+        params["repositoryType"] = path.kind
+    digest, _ = image_id(ref)
+    named = {"imageDigest" if digest else "imageTag": ref}
+    if operation in ("UploadLayerPart", "CompleteLayerUpload"):
+        params["uploadId"] = ref
+    elif operation == "PutImage":
+        params.update(named)
+    elif operation == "BatchDeleteImage":
+        params["imageIds"] = [named]
+    return params
