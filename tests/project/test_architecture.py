@@ -70,90 +70,42 @@ def ours(imports: set[str]) -> set[str]:
     return {name for name in imports if name in MODULES}
 
 
-@pytest.mark.parametrize(
-    ("layer", "forbidden"),
-    [
-        # The core: the domain, on nothing else of the package's, of botocore's or HTTP's.
-        (
-            "ecrpublic_mock._core",
-            (
-                "ecrpublic_mock._model",
-                "ecrpublic_mock._harness",
-                "ecrpublic_mock._api",
-                "ecrpublic_mock._helpers",
-                "ecrpublic_mock._registry",
-                "ecrpublic_mock._server",
-                "ecrpublic_mock._activation",
-                "botocore",
-                "boto3",
-                "http",
-            ),
-        ),
-        # botocore's model and what derives from it (validation): over the core only.
-        (
-            "ecrpublic_mock._model",
-            (
-                "ecrpublic_mock._harness",
-                "ecrpublic_mock._api",
-                "ecrpublic_mock._helpers",
-                "ecrpublic_mock._registry",
-                "ecrpublic_mock._server",
-                "ecrpublic_mock._activation",
-            ),
-        ),
-        # The harness (the mock's state, faults, call log): over the core and the model,
-        # below every front end.
-        (
-            "ecrpublic_mock._harness",
-            (
-                "ecrpublic_mock._api",
-                "ecrpublic_mock._helpers",
-                "ecrpublic_mock._registry",
-                "ecrpublic_mock._server",
-                "ecrpublic_mock._activation",
-            ),
-        ),
-        # The three front ends side by side, over core, model and harness, never over each
-        # other, the activation or the server.
-        (
-            "ecrpublic_mock._api",
-            (
-                "ecrpublic_mock._helpers",
-                "ecrpublic_mock._registry",
-                "ecrpublic_mock._server",
-                "ecrpublic_mock._activation",
-            ),
-        ),
-        # The registry protocol is HTTP semantics only: no server engine, no router.
-        (
-            "ecrpublic_mock._registry",
-            (
-                "ecrpublic_mock._api",
-                "ecrpublic_mock._helpers",
-                "ecrpublic_mock._activation",
-                "ecrpublic_mock._server",
-                "uvicorn",
-                "h11",
-                "starlette",
-            ),
-        ),
-        (
-            "ecrpublic_mock._helpers",
-            (
-                "ecrpublic_mock._api",
-                "ecrpublic_mock._registry",
-                "ecrpublic_mock._server",
-                "ecrpublic_mock._activation",
-            ),
-        ),
-        # The control plane: over the harness and the views, never the API front end nor
-        # the registry protocol.
-        ("ecrpublic_mock._server.control", ("ecrpublic_mock._api", "ecrpublic_mock._registry")),
-    ],
-)
-def test_layers_depend_only_downwards(layer, forbidden):
+# The package's layers, bottom up, and what each may import of the package besides itself:
+# the core is the domain; the model (botocore's, and the validation derived from it) sits on
+# it; the harness (the mock's state, faults, call log) on both; the three front ends (the
+# API, the registry protocol, the helpers and views) side by side over those, never over
+# each other; the control plane over the harness and the views, never the API front end
+# nor the registry protocol. The activation and the server sit on top.
+LAYERS = ("_core", "_model", "_harness", "_api", "_registry", "_helpers", "_server", "_activation")
+BELOW_FRONT_ENDS = {"_core", "_model", "_harness"}
+ALLOWED = {
+    "_core": set(),
+    "_model": {"_core"},
+    "_harness": {"_core", "_model"},
+    "_api": BELOW_FRONT_ENDS,
+    "_registry": BELOW_FRONT_ENDS,
+    "_helpers": BELOW_FRONT_ENDS,
+    "_server.control": BELOW_FRONT_ENDS | {"_helpers"},
+}
+# What else a layer must not import: the core knows no botocore or HTTP; the registry
+# protocol is HTTP semantics only, with no server engine and no router.
+FOREIGN = {
+    "_core": ("botocore", "boto3", "http"),
+    "_registry": ("uvicorn", "h11", "starlette"),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layers_depend_only_downwards(layer):
+    own = layer.split(".")[0]
+    forbidden = tuple(
+        f"ecrpublic_mock.{other}"
+        for other in LAYERS
+        if other != own and other not in ALLOWED[layer]
+    ) + FOREIGN.get(layer, ())
+    package = f"ecrpublic_mock.{layer}"
     for name, imports in MODULES.items():
-        if name == layer or name.startswith(layer + "."):
+        if name == package or name.startswith(package + "."):
             bad = {i for i in imports if i.startswith(forbidden)}
             assert not bad, f"{name} imports {sorted(bad)}"
 
