@@ -121,6 +121,8 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
         scan(repo, image)
     for child in references:
         repo.referrers.setdefault(child, {})[digest] = None
+    if image.subject is not None:
+        repo.referring.setdefault(image.subject, {})[digest] = None
     # A layer is reported with the media type the manifests describe it with.
     for descriptor in (config, *manifest.layers):
         if descriptor is not None and descriptor.media_type is not None:
@@ -151,6 +153,12 @@ def delete_image(repo: Repository, image: Image) -> None:
         del lists[image.digest]
         if not lists:
             del repo.referrers[child]
+    # Its referrers stay when a subject goes; a referrer going leaves its subject's list.
+    if image.subject is not None:
+        referring = repo.referring[image.subject]
+        del referring[image.digest]
+        if not referring:
+            del repo.referring[image.subject]
 
 
 def tag_names(repo: Repository) -> list[str]:

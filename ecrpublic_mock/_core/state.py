@@ -143,6 +143,9 @@ class Repository:
     layers: dict[str, Layer] = field(default_factory=dict)
     # image digest -> the manifest lists/indexes in this repository that reference it
     referrers: dict[str, dict[str, None]] = field(default_factory=dict)
+    # OCI 1.1: subject digest -> the images in this repository naming it as their subject
+    # (push order); kept when the subject goes (docs/aws-behaviour.md, "OCI 1.1 referrers")
+    referring: dict[str, dict[str, None]] = field(default_factory=dict)
     # ids of this repository's open uploads: they go when the repository goes
     uploads: dict[str, None] = field(default_factory=dict)
     # The other side of its association (a FREE repository with a PREMIUM one), if any.
