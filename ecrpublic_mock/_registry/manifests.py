@@ -6,7 +6,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .._core.digests import DIGEST
+from .._core.conversion import convert
+from .._core.digests import DIGEST, digest_of
 from .._core.images import find_image, push_manifest, remove
 from .._core.manifests import IMAGE_TYPES, LIST_TYPES, V1_TYPES, image_id
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
@@ -32,18 +33,27 @@ _KNOWN = IMAGE_TYPES | LIST_TYPES | V1_TYPES
 
 
 def get(ctx: Context) -> Response:
-    """The manifest as pushed, if the client accepts its type; HEAD says what GET would."""
+    """The manifest as pushed, if the client accepts its type; pulled by tag, else converted
+    to a type it accepts where there is a conversion (``_core/conversion.py``: AWS's
+    "Amazon ECR image manifest conversion",
+    https://docs.aws.amazon.com/AmazonECR/latest/public/image-manifest-formats.html). HEAD
+    says what GET would."""
+    by_digest, tag = image_id(ctx.ref)
     with ctx.state.lock:
-        image = find_image(ctx.repository(), *image_id(ctx.ref))
+        image = find_image(ctx.repository(), by_digest, tag)
         if image is None:
             raise errors.error(errors.IMAGE_NOT_FOUND)
         text, media_type, digest = image.manifest, image.media_type, image.digest
-    accepted = {
+    accepted = frozenset(
         value.split(";")[0].strip() for value in ctx.request.headers.get("accept", "").split(",")
-    } - {""}
+    ) - {""}
     if accepted and not accepted & {media_type, "*/*", "application/*"}:
-        kind, kinds = _KINDS[media_type]
-        raise errors.error(errors.NOT_ACCEPTED, kind=kind, kinds=kinds)
+        converted = None if tag is None else convert(text, media_type, accepted)
+        if converted is None:
+            kind, kinds = _KINDS[media_type]
+            raise errors.error(errors.NOT_ACCEPTED, kind=kind, kinds=kinds)
+        text, media_type = converted
+        digest = digest_of(text.encode())
     body = text.encode()
     headers = {"Content-Type": media_type, "Docker-Content-Digest": digest, "ETag": f'"{digest}"'}
     if ctx.request.method == "HEAD":
@@ -75,8 +85,14 @@ def put(ctx: Context) -> Response:
     content_type = ctx.request.headers.get("content-type", "").split(";")[0].strip()
     media_type = content_type if content_type in _KNOWN else None
     with ctx.state.lock:
-        digest = push_manifest(ctx.registry, ctx.repository(), text, ctx.ref, media_type).digest
-    return ok(201, {"Location": ctx.url(f"manifests/{digest}"), "Docker-Content-Digest": digest})
+        image = push_manifest(ctx.registry, ctx.repository(), text, ctx.ref, media_type)
+    digest = image.digest
+    headers = {"Location": ctx.url(f"manifests/{digest}"), "Docker-Content-Digest": digest}
+    # OCI 1.1: a registry that keeps referrers says so by naming the subject (distribution-
+    # spec v1.1, "Pushing Manifests with Subject").
+    if image.subject is not None:
+        headers["OCI-Subject"] = image.subject
+    return ok(201, headers)
 
 
 def delete(ctx: Context) -> Response:

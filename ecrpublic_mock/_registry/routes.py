@@ -19,7 +19,7 @@ from .._core.manifests import image_id
 from .._core.paths import RepositoryPath, check_access
 from .._harness.calls import Call
 from .._harness.faults import take_fault
-from . import auth, blobs, errors, manifests, tags, uploads
+from . import auth, blobs, errors, manifests, referrers, tags, uploads
 from .context import Context, Request, Response, challenge, error_answer
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ ROUTES = (
         {"GET": (blobs.get, None), "HEAD": (blobs.get, None)},
     ),
     _route(_REPOSITORY + r"/tags/list", {"GET": (tags.listing, None)}),
+    # OCI 1.1 (distribution-spec v1.1, "Listing Referrers"): a read, not logged.
+    _route(_REPOSITORY + r"/referrers/(?P<ref>[^/]+)", {"GET": (referrers.listing, None)}),
 )
 _READS = ("GET", "HEAD")
 
