@@ -201,3 +201,16 @@ def test_deleting_a_subject_by_hand_leaves_its_referrers(wire, client):
     images = client.describe_images(repositoryName="app")["imageDetails"]
     assert [d["imageDigest"] for d in images] == [sha256(sbom)]
     assert client.describe_registries()["registries"][0]["registryId"] == ACCOUNT
+
+
+def test_an_index_without_an_artifact_type_is_listed_without_one(wire):
+    """An index may carry a subject too; with no ``artifactType`` and no config it has no
+    artifact type to list (spec: artifactType is the manifest's, else its config's)."""
+    base, _ = wire.push_image("v1")
+    doc = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": []}
+    doc["subject"] = {"mediaType": OCI_MANIFEST, "size": 100, "digest": base}
+    text = json.dumps(doc)
+    answer = wire.put(sha256(text), text, OCI_INDEX)
+    assert (answer.status, answer.headers["oci-subject"]) == (201, base)
+    listed = {"mediaType": OCI_INDEX, "size": len(text), "digest": sha256(text)}
+    assert wire.request("GET", f"/v2/{wire.name()}/referrers/{base}") == index_answer([listed])
