@@ -41,6 +41,7 @@ class MockOptions(TypedDict, total=False):
     public_uris: bool
     registry_verified: bool
     registry_alias: str | None
+    pull_rate_limits: bool
 
 
 class EcrPublicMock:

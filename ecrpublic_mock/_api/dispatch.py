@@ -19,7 +19,7 @@ from .._harness.faults import take_fault
 from .._model import model_operations
 from .._model.validation import convert, validate
 from .operations import HANDLERS, Request
-from .regions import HOME_REGION, TOKEN_OPERATION, TOKEN_REGION
+from .regions import HOME_REGION
 from .shapes import trim
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def answer(state: MockState, operation: str, region: str, body: bytes | str | No
         params = parsed if isinstance(parsed, dict) else params
         if not served(operation):
             raise messages.error(messages.NOT_SERVED, operation=operation)
-        if region == TOKEN_REGION and operation != TOKEN_OPERATION:
+        if region != HOME_REGION:
             raise messages.error(
                 messages.UNSUPPORTED_COMMAND, operation=operation, home=HOME_REGION
             )

@@ -1,8 +1,8 @@
 """Which regions ECR Public serves, and the region a request is addressed to.
 
-The service has one home, us-east-1; us-west-2 has an endpoint that serves only
-GetAuthorizationToken; nowhere else has an endpoint at all (docs/aws-behaviour.md,
-section "Regions").
+The service has one home, us-east-1; us-west-2 has an endpoint that serves no operation
+(each is UnsupportedCommandException, GetAuthorizationToken included); nowhere else has an
+endpoint at all (docs/aws-behaviour.md, section "Regions").
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import re
 from functools import cache, lru_cache
 
 HOME_REGION = "us-east-1"
-TOKEN_REGION = "us-west-2"
-SERVED_REGIONS = frozenset({HOME_REGION, TOKEN_REGION})
-TOKEN_OPERATION = "GetAuthorizationToken"
+# Reachable, but it serves nothing: "GetAuthorizationToken command is only supported in
+# us-east-1." (codeship-library/aws-utilities#117, aws/aws-cdk#24244).
+SECOND_REGION = "us-west-2"
+SERVED_REGIONS = frozenset({HOME_REGION, SECOND_REGION})
 
 # botocore's endpoint forms: api.ecr-public.<region>.<suffix>, ecr-public-fips.<region>...,
 # and the dual-stack ecr-public.<region>.<dual-stack suffix>.

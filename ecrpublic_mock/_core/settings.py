@@ -39,6 +39,9 @@ class Settings:
     # (None: only the generated default alias).
     registry_verified: bool = False
     registry_alias: str | None = None
+    # ECR Public's pull rate quotas, off unless a test asks for them: 1 unauthenticated
+    # image pull a second per source address, 10 authenticated a second per account.
+    pull_rate_limits: bool = False
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
@@ -68,7 +71,7 @@ def check_option(name: str, value: Any) -> None:
             raise ValueError(f"account_id must be 12 digits, got {value!r}")
     elif name == "image_tag_mutability":
         check_mutability(value)
-    elif name in ("public_uris", "registry_verified"):
+    elif name in ("public_uris", "registry_verified", "pull_rate_limits"):
         if not isinstance(value, bool):
             raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
     elif name == "registry_alias":

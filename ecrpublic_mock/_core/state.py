@@ -86,6 +86,8 @@ class Upload:
     repository: Repository
     chunks: list[bytes] = field(default_factory=list)
     received: int = 0  # bytes so far; the next chunk starts here
+    # The size of each part: the bytes one request brought (an UploadLayerPart, a PATCH).
+    parts: list[int] = field(default_factory=list)
     hasher: Any = field(default_factory=hasher)
 
 
@@ -227,6 +229,8 @@ class Registry:
         # Marketplace products the account holds an active agreement for (as a buyer).
         self.entitlements: dict[str, None] = {}
         self.reports: OrderedIndex[Report] = OrderedIndex()
+        # Pulls counted this second, by caller (only with Settings.pull_rate_limits).
+        self.pulls: dict[str, tuple[int, int]] = {}
         self.lock = threading.RLock()
 
     def namespace(self, kind: str) -> OrderedIndex[Repository]:

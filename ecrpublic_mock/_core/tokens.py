@@ -19,13 +19,17 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .clock import now
+from .clock import now, now_in_milliseconds
 from .errors import CredentialRefused
 
 if TYPE_CHECKING:
     from .state import Registry
 
-TOKEN_LIFETIME = datetime.timedelta(hours=12)
+# GetAuthorizationToken's password lasts 12 hours (its expiresAt); a token of the registry
+# endpoint lasts 1 hour, and never past the password it came from (oras-project/oras-go#1227:
+# "Public ECR tokens expire after 1 hour").
+PASSWORD_LIFETIME = datetime.timedelta(hours=12)
+REGISTRY_TOKEN_LIFETIME = datetime.timedelta(hours=1)
 USERNAME = "AWS"
 _NONCE = 64  # the payload is 96 bytes, as in real passwords: a nonce and a SHA-256 MAC
 _MAC = hashlib.sha256().digest_size
@@ -41,7 +45,7 @@ def authorization_token(registry: Registry) -> tuple[str, datetime.datetime]:
     The password is base64 of compact JSON, as the AWS CLI's get-login-password example
     decodes to.
     """
-    expires = now() + TOKEN_LIFETIME
+    expires = now_in_milliseconds() + PASSWORD_LIFETIME
     expiration = int(expires.timestamp())
     nonce = os.urandom(_NONCE)
     payload = nonce + _mac(registry, b"password", nonce, str(expiration).encode())
@@ -96,20 +100,45 @@ def registry_token(registry: Registry, grant: Grant) -> str:
     return base64.urlsafe_b64encode(claims + b"." + mac).decode().rstrip("=")
 
 
+def _login(authorization_token: str) -> tuple[str, str]:
+    """(username, password) of an ``authorizationToken``: base64 of ``AWS:<password>``."""
+    try:
+        decoded = base64.b64decode(authorization_token, validate=True).decode()
+    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        raise CredentialRefused(expired=False) from None
+    username, _, password = decoded.partition(":")
+    return username, password
+
+
+def _token_expiry() -> int:
+    return int((now() + REGISTRY_TOKEN_LIFETIME).timestamp())
+
+
 def anonymous_grant() -> Grant:
-    return Grant(push=False, expires=int((now() + TOKEN_LIFETIME).timestamp()))
+    """What a token asked for without credentials grants: pulls, for an hour."""
+    return Grant(push=False, expires=_token_expiry())
 
 
-def check_token(registry: Registry, token: str) -> Grant | None:
-    """The grant of a token this registry issued and that is still valid; None for any
-    token it did not issue. An expired one is refused."""
+def password_grant(registry: Registry, username: str, password: str) -> Grant:
+    """What a token asked for with GetAuthorizationToken's password grants: pulls and
+    pushes, for an hour, and never past the password's own expiry."""
+    return Grant(
+        push=True, expires=min(check_password(registry, username, password), _token_expiry())
+    )
+
+
+def bearer_grant(registry: Registry, token: str) -> Grant:
+    """What a bearer token grants: a token of this registry's endpoint, or the
+    ``authorizationToken`` of GetAuthorizationToken itself, which the endpoint takes as a
+    bearer token too (kreuzwerker/terraform-provider-docker#666 lists tags with it). Any
+    other token, or an expired one, is refused."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (ValueError, binascii.Error):
-        return None
+        raw = b""
     claims, dot, mac = raw[: -_MAC - 1], raw[-_MAC - 1 : -_MAC], raw[-_MAC:]
     if dot != b"." or not hmac.compare_digest(mac, _mac(registry, b"registry-token", claims)):
-        return None
+        return Grant(push=True, expires=check_password(registry, *_login(token)))
     push, _, expires = claims.partition(b".")  # well formed: this registry signed them
     grant = Grant(push=push == b"1", expires=int(expires))
     if grant.expires <= now().timestamp():

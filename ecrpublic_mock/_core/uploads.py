@@ -56,6 +56,22 @@ def receive(registry: Registry, upload: Upload, data: bytes) -> None:
     upload.received += len(data)
 
 
+def end_part(upload: Upload, size: int) -> None:
+    """The request that brought the last ``size`` bytes is over: they were one part."""
+    if size:
+        upload.parts.append(size)
+
+
+def check_parts(registry: Registry, upload: Upload) -> None:
+    """Every part but the last is at least the minimum part size, for every front end: the
+    API's CompleteLayerUpload answers LayerPartTooSmallException, and ECR refuses chunked
+    registry uploads that break it (dotnet/sdk#33019: ECR "require[s] all chunked uploads
+    to be at least 5MB in size, except the last chunk")."""
+    minimum = registry.settings.min_layer_part_size
+    if any(size < minimum for size in upload.parts[:-1]):
+        raise messages.error(messages.LAYER_PART_TOO_SMALL, size=messages.size_text(minimum))
+
+
 def close_upload(registry: Registry, upload: Upload) -> str:
     """End the upload, to finish or to cancel it (after this its id is unknown, whether it
     then completes or fails); the digest of its bytes."""
@@ -80,6 +96,7 @@ def upload_layer(registry: Registry, repo: Repository, data: bytes) -> str:
     """``data`` as a layer of ``repo`` in one go, through a whole upload; its digest."""
     upload = open_upload(registry, repo)
     receive(registry, upload, data)
+    end_part(upload, len(data))
     digest = close_upload(registry, upload)
     finish_upload(registry, upload, digest)
     return digest

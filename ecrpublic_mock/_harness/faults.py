@@ -14,8 +14,13 @@ _FAULT_STATUS = {
     "InternalServerError": 500,
     "ServiceUnavailable": 503,
     "ServiceUnavailableException": 503,
+    "TOOMANYREQUESTS": 429,
 }
-_MESSAGES = {"ThrottlingException": "Rate exceeded", "ServerException": "Internal Server Error"}
+_MESSAGES = {
+    "ThrottlingException": "Rate exceeded",
+    "TOOMANYREQUESTS": "Rate exceeded",  # the registry endpoint's throttle, as docker prints it
+    "ServerException": "Internal Server Error",
+}
 
 
 @dataclass

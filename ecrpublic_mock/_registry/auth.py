@@ -8,11 +8,13 @@ import binascii
 import json
 from typing import TYPE_CHECKING
 
-from .._core.tokens import Grant, anonymous_grant, check_password, check_token, registry_token
+from .._core.errors import CredentialRefused
+from .._core.tokens import anonymous_grant, bearer_grant, password_grant, registry_token
 from . import errors
 from .context import JSON, Response, ok
 
 if TYPE_CHECKING:
+    from .._core.tokens import Grant
     from .._harness.state import MockState
     from .context import Context, Request
 
@@ -27,8 +29,7 @@ def token(ctx: Context) -> Response:
         if authorization is None:
             grant = anonymous_grant()
         else:
-            username, password = _basic(authorization)
-            grant = Grant(push=True, expires=check_password(registry, username, password))
+            grant = password_grant(registry, *_basic(authorization))
         issued = registry_token(registry, grant)
     return Response(200, {"Content-Type": JSON}, json.dumps({"token": issued}).encode())
 
@@ -46,15 +47,20 @@ def _basic(authorization: str) -> tuple[str, str]:
 
 
 def grant(state: MockState, request: Request) -> Grant:
-    """What the request's bearer token grants; without one, the challenge (401)."""
-    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
-    granted = None
-    if scheme.lower() == "bearer":
-        with state.lock:
-            granted = check_token(state.registry, presented.strip())
-    if granted is None:
+    """What the request's bearer token grants. Without credentials, the challenge (401);
+    with a token the registry did not issue, an expired one, or credentials of another
+    scheme (Basic), 400 and no challenge, as public.ecr.aws answers them."""
+    authorization = request.headers.get("authorization")
+    if authorization is None:
         raise errors.error(errors.NO_TOKEN)
-    return granted
+    scheme, _, presented = authorization.partition(" ")
+    try:
+        if scheme.lower() != "bearer":
+            raise CredentialRefused(expired=False)
+        with state.lock:
+            return bearer_grant(state.registry, presented.strip())
+    except CredentialRefused:
+        raise errors.error(errors.TOKEN_INVALID) from None
 
 
 def base(ctx: Context) -> Response:

@@ -24,7 +24,12 @@ def digest(value: str | None) -> str:
 
 
 def get(ctx: Context) -> Response:
-    """GET streams the blob's bytes as stored; HEAD says what GET would send."""
+    """GET streams the blob's bytes as stored; HEAD says what GET would send, to a token
+    that may push. public.ecr.aws answers HEAD with an anonymous token 401 and the
+    challenge, while GET of the same blob succeeds (aws/containers-roadmap#2671,
+    distribution/distribution#4383, buildbuddy-io/buildbuddy#12566)."""
+    if ctx.request.method == "HEAD" and ctx.grant is not None and not ctx.grant.push:
+        raise errors.error(errors.NO_TOKEN)
     wanted_digest = digest(ctx.ref)
     with ctx.state.lock:
         blob = find_layer(ctx.repository(), wanted_digest)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from .._core.state import Registry, Repository
+    from .._core.tokens import Grant
     from .._harness.state import MockState
 
     Read = Callable[[], bytes]
@@ -32,6 +33,7 @@ class Request:
     query: dict[str, str]  # the first value of each parameter
     headers: dict[str, str]  # lower-case names; a repeated header's values joined by ", "
     base: str  # "http://host:port", as the client addressed the server
+    client: str = ""  # the address the request came from
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Context:
     name: str = ""
     ref: str = ""
     pushing: bool = False
+    grant: Grant | None = None  # what the request's token allows (none at /token/)
 
     @property
     def registry(self) -> Registry:
@@ -81,8 +84,10 @@ def ok(status: int, headers: dict[str, str], body: bytes = b"") -> Response:
 
 def error_answer(status: int, code: str, message: str, headers: dict[str, str]) -> Response:
     """The distribution-spec's error answer: ``{"errors": [{"code", "message"}]}``."""
-    body = json.dumps({"errors": [{"code": code, "message": message}]})
-    return Response(status, {**API_VERSION, "Content-Type": JSON, **headers}, body.encode())
+    # Compact and ending in a newline, as public.ecr.aws sends it: its 401 body is 58 bytes
+    # (fluxcd/flux#3492, lablup/backend.ai#2549), the 57 of the JSON and a newline.
+    body = json.dumps({"errors": [{"code": code, "message": message}]}, separators=(",", ":"))
+    return Response(status, {**API_VERSION, "Content-Type": JSON, **headers}, f"{body}\n".encode())
 
 
 def challenge(base: str) -> str:

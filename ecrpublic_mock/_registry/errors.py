@@ -37,6 +37,7 @@ TAG_INVALID = Code("TAG_INVALID", 400)
 MANIFEST_INVALID = Code("MANIFEST_INVALID", 400)
 MANIFEST_BLOB_UNKNOWN = Code("MANIFEST_BLOB_UNKNOWN", 400)
 PAGINATION_NUMBER_INVALID = Code("PAGINATION_NUMBER_INVALID", 400)
+TOOMANYREQUESTS = Code("TOOMANYREQUESTS", 429)
 _BY_VALUE = {
     code.value: code
     for code in (
@@ -54,6 +55,7 @@ _BY_VALUE = {
         MANIFEST_INVALID,
         MANIFEST_BLOB_UNKNOWN,
         PAGINATION_NUMBER_INVALID,
+        TOOMANYREQUESTS,
     )
 }
 
@@ -68,7 +70,13 @@ NOT_AUTHORIZED = Text(DENIED, "Not Authorized")
 # Real text, as docker prints it: "denied: Your authorization token has expired.
 # Reauthenticate and try again." (aws/aws-cli#6580, amazon-ecr-credential-helper#286).
 TOKEN_EXPIRED = Text(DENIED, "Your authorization token has expired. Reauthenticate and try again.")
-NO_TOKEN = Text(UNAUTHORIZED, "Not Authorized")
+# Real answers of public.ecr.aws. Without credentials, 401 with the challenge and
+# {"errors":[{"code":"DENIED","message":"Not Authorized"}]} (58 bytes: fluxcd/flux#3492,
+# helm/helm#11698). A bearer token it did not issue or that expired, and Basic credentials
+# sent to /v2/, 400 and no challenge (oras-project/oras-go#1227,
+# kreuzwerker/terraform-provider-docker#666, aws/containers-roadmap#2835).
+NO_TOKEN = Text(Code(DENIED.value, 401), "Not Authorized")
+TOKEN_INVALID = Text(Code(DENIED.value, 400), "Your Authorization Token is invalid.")
 # Real text: "manifest unknown: Requested image not found".
 IMAGE_NOT_FOUND = Text(MANIFEST_UNKNOWN, "Requested image not found")
 # The distribution-spec's texts for its codes (AWS leaves its own undocumented).
@@ -91,6 +99,14 @@ RANGE_REFUSED = Text(
 )
 COUNT_INVALID = Text(PAGINATION_NUMBER_INVALID, "invalid number of results requested: '{n}'")
 OPERATION_UNSUPPORTED = Text(UNSUPPORTED, "The operation is unsupported.")
+# AWS leaves undocumented whether public.ecr.aws takes other digest algorithms than sha256
+# (the API's documents speak of "the sha256 digest"); the mock refuses them and says why.
+DIGEST_ALGORITHM = Text(
+    DIGEST_INVALID, "unsupported digest algorithm '{algorithm}': the registry stores sha256"
+)
+# "toomanyrequests: Rate exceeded", as docker prints ECR Public's throttled pulls
+# (mitogen-hq/mitogen#790, aws/aws-cdk#23923).
+RATE_EXCEEDED = Text(TOOMANYREQUESTS, "Rate exceeded")
 NO_ROUTE = Text(Code(UNSUPPORTED.value, 404), OPERATION_UNSUPPORTED.template)
 
 # The API's errors under the codes a registry client knows.
@@ -99,11 +115,20 @@ _FROM_API = {
     "UploadNotFoundException": BLOB_UPLOAD_UNKNOWN,
     "LayersNotFoundException": MANIFEST_BLOB_UNKNOWN,
     "ReferencedImagesNotFoundException": MANIFEST_BLOB_UNKNOWN,
-    "InvalidParameterException": MANIFEST_INVALID,
+    # ECR answers a manifest PutImage refuses with 405 UNSUPPORTED and PutImage's text, e.g.
+    # "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON
+    # syntax'" (opcr-io/policy#149, oras-project/oras#1133, chainguard-dev/apko#450: private
+    # ECR; AWS leaves public.ecr.aws's answer undocumented, and the mock answers the same).
+    "InvalidParameterException": Code(UNSUPPORTED.value, 405),
     "ImageDigestDoesNotMatchException": DIGEST_INVALID,
     "ImageTagAlreadyExistsException": TAG_INVALID,
     "LimitExceededException": DENIED,
     "DeletionNotAllowedException": DENIED,
+    # "toomanyrequests: Rate exceeded", as docker prints ECR's 429 (mitogen-hq/mitogen#790).
+    "ThrottlingException": TOOMANYREQUESTS,
+    # ECR refuses a chunked upload whose chunks but the last are under 5 MiB with
+    # BLOB_UPLOAD_INVALID, a 400 (dotnet/sdk-container-builds#472, dotnet/sdk#33019).
+    "LayerPartTooSmallException": Code(BLOB_UPLOAD_INVALID.value, 400),
 }
 # A manifest DELETE reports BatchDeleteImage's failures under these codes and statuses.
 _FAILURES = {

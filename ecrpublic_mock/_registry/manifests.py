@@ -12,6 +12,7 @@ from .._core.images import find_image, push_manifest, remove
 from .._core.manifests import IMAGE_TYPES, LIST_TYPES, V1_TYPES, image_id
 from .._core.media_types import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from .._core.premium import check_deletable
+from .._core.pulls import take_pull
 from .._model import service_model
 from . import errors
 from .context import API_VERSION, Response, ok
@@ -37,7 +38,14 @@ def get(ctx: Context) -> Response:
     to a type it accepts where there is a conversion (``_core/conversion.py``: AWS's
     "Amazon ECR image manifest conversion",
     https://docs.aws.amazon.com/AmazonECR/latest/public/image-manifest-formats.html). HEAD
-    says what GET would."""
+    says what GET would. A GET is an image pull, counted against the pull rate quotas
+    where the mock has them on (``_core/pulls.py``)."""
+    if ctx.request.method == "GET":
+        authenticated = ctx.grant is not None and ctx.grant.push
+        with ctx.state.lock:
+            pulled = take_pull(ctx.registry, ctx.request.client, authenticated=authenticated)
+        if not pulled:
+            raise errors.error(errors.RATE_EXCEEDED)
     by_digest, tag = image_id(ctx.ref)
     with ctx.state.lock:
         image = find_image(ctx.repository(), by_digest, tag)

@@ -103,7 +103,7 @@ def _serve(state: MockState, request: Request, read: Read) -> Response:
         raise errors.error(errors.OPERATION_UNSUPPORTED, {"Allow": ", ".join(route.methods)})
     handler, operation = endpoint
     fields = match.groupdict()
-    ctx = Context(state, request, read, fields.get("name", ""), fields.get("ref", ""))
+    ctx = Context(state, request, read, fields.get("name", ""), fields.get("ref", ""), grant=grant)
     ctx.pushing = route.pushing or request.method not in _READS
     if grant is not None:
         with state.lock:

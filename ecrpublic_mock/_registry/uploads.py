@@ -8,7 +8,9 @@ import re
 from typing import TYPE_CHECKING
 
 from .._core.uploads import (
+    check_parts,
     close_upload,
+    end_part,
     find_upload,
     finish_upload,
     is_open,
@@ -47,6 +49,13 @@ def status(ctx: Context) -> Response:
 
 def patch(ctx: Context) -> Response:
     """A chunk, in order: ``Content-Range`` (optional) must start where the upload is."""
+    _check_range(ctx)
+    return _session(ctx, _receive(ctx), 202)
+
+
+def _check_range(ctx: Context) -> None:
+    """A chunk's ``Content-Range``, where it has one, starts where the upload is and says
+    the body's length; else 416, and the session stays as it was (distribution-spec)."""
     content_range = ctx.request.headers.get("content-range")
     if content_range is not None:
         with ctx.state.lock:
@@ -60,11 +69,13 @@ def patch(ctx: Context) -> Response:
             or (length is not None and int(length) != int(match[2]) - int(match[1]) + 1)
         ):
             raise errors.error(errors.CONTENT_RANGE_INVALID, range=content_range, received=received)
-    return _session(ctx, _receive(ctx), 202)
 
 
 def finish(ctx: Context) -> Response:
+    """The closing PUT, with the last chunk or none: a last chunk out of order is refused
+    as a PATCH's is (416), before the upload is touched, so the session stays usable."""
     expected = digest(ctx.request.query.get("digest"))
+    _check_range(ctx)
     _receive(ctx)
     return _finish(ctx, expected)
 
@@ -94,17 +105,20 @@ def _session(ctx: Context, received: int, status: int) -> Response:
 def _receive(ctx: Context) -> int:
     """Append the request's body to the upload as it arrives; the bytes received so far.
     The upload is found once; closed meanwhile, it is looked for again, so that the error
-    says what went (its repository, or the upload)."""
+    says what went (its repository, or the upload). The request's body is one part."""
     with ctx.state.lock:
         upload = _upload(ctx)
+    size = 0
     while True:
         chunk = ctx.read()
         with ctx.state.lock:
             if not is_open(ctx.registry, upload):
                 _upload(ctx)  # raises: NAME_UNKNOWN or BLOB_UPLOAD_UNKNOWN
             if not chunk:
+                end_part(upload, size)
                 return upload.received
             receive(ctx.registry, upload, chunk)
+        size += len(chunk)
 
 
 def _finish(ctx: Context, expected: str) -> Response:
@@ -113,6 +127,10 @@ def _finish(ctx: Context, expected: str) -> Response:
     with ctx.state.lock:
         upload = _upload(ctx)
         computed = close_upload(ctx.registry, upload)  # over, whether it completes or fails
+        check_parts(ctx.registry, upload)
+        algorithm = expected.partition(":")[0]
+        if algorithm != computed.partition(":")[0]:
+            raise errors.error(errors.DIGEST_ALGORITHM, algorithm=algorithm)
         if computed != expected:
             raise errors.error(errors.DIGEST_MISMATCH)
         finish_upload(ctx.registry, upload, computed)

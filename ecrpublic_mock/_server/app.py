@@ -374,6 +374,7 @@ def _registry_request(scope: Scope) -> RegistryRequest:
         query={key: values[0] for key, values in query.items()},
         headers=headers,
         base=f"http://{host}",
+        client=(scope.get("client") or ("",))[0],
     )
 
 

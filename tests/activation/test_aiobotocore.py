@@ -75,8 +75,9 @@ def test_push_and_describe_through_aiobotocore():
 def test_regions_through_aiobotocore():
     async def scenario():
         async with mock_ecr_public():
+            async with client("us-east-1") as east:
+                token = await east.get_authorization_token()
             async with client("us-west-2") as west:
-                token = await west.get_authorization_token()
                 with pytest.raises(ClientError) as unsupported:
                     await west.describe_repositories()
             async with client("eu-west-1") as nowhere:

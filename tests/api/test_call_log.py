@@ -4,8 +4,8 @@ Source: ``EcrPublicMock.calls``'s docstring ("every call served so far, in order
 helpers' own calls are not counted)"), ``ecrpublic_mock/_faults.py`` (``Call``: operation,
 params, outcome "success" or the error code; ``succeeded``) and ``_dispatch.answer`` (the
 params are the request's JSON body, except that blobs, base64 text on the wire, are kept as
-``"<N bytes>"`` since commit 1c1a3eb). Region rules are the README's: us-west-2 answers
-``UnsupportedCommandException`` for everything but ``GetAuthorizationToken``.
+``"<N bytes>"`` since commit 1c1a3eb). Region rules are docs/aws-behaviour.md's: us-west-2 answers
+``UnsupportedCommandException`` for everything, ``GetAuthorizationToken`` included.
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ def test_client_side_validation_errors_are_not_logged(ecr, client):
 
 
 WEST_CALLS = [
+    ("get_authorization_token", {}, "GetAuthorizationToken"),
     ("describe_repositories", {}, "DescribeRepositories"),
     ("create_repository", {"repositoryName": "app"}, "CreateRepository"),
     ("describe_registries", {}, "DescribeRegistries"),
@@ -183,7 +184,7 @@ def test_us_west_2_refusals_are_logged(ecr, method, params, operation):
     west = boto3.client("ecr-public", region_name="us-west-2", config=NO_RETRY)
     with pytest.raises(west.exceptions.UnsupportedCommandException):
         getattr(west, method)(**params)
-    west.get_authorization_token()
+    boto3.client("ecr-public", region_name="us-east-1").get_authorization_token()
     assert [(c.operation, c.outcome) for c in ecr.calls] == [
         (operation, "UnsupportedCommandException"),
         ("GetAuthorizationToken", "success"),

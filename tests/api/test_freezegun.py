@@ -3,7 +3,7 @@
 The timestamps: a repository's ``createdAt`` (CreateRepository, DescribeRepositories,
 DeleteRepository), an image's ``imagePushedAt`` (DescribeImages and DescribeImageTags'
 ``imageDetail``), a tag's ``createdAt`` (DescribeImageTags) and a token's ``expiresAt``
-(GetAuthorizationToken: now + 12 hours, in us-east-1 and us-west-2), and the handle's state
+(GetAuthorizationToken: now + 12 hours, to the millisecond), and the handle's state
 views (``created_at``, ``pushed_at``).
 
 botocore parses them into tz-aware datetimes in the local zone; they are compared in UTC.
@@ -62,12 +62,12 @@ def real_now() -> dt.datetime:
 
 
 def assert_expires(actual: dt.datetime, now: dt.datetime) -> None:
-    """``expiresAt`` is exactly now + 12 h."""
-    assert utc(actual) == now + TWELVE_HOURS
+    """``expiresAt`` is exactly now + 12 h, in whole milliseconds."""
+    assert utc(actual) == ms(now) + TWELVE_HOURS
 
 
-def token_expiry(region: str = "us-east-1") -> dt.datetime:
-    return client(region).get_authorization_token()["authorizationData"]["expiresAt"]
+def token_expiry() -> dt.datetime:
+    return client().get_authorization_token()["authorizationData"]["expiresAt"]
 
 
 def repo_created(ecr_client, name: str) -> dt.datetime:
@@ -151,10 +151,9 @@ def test_every_timestamp_is_the_frozen_instant(frozen, expected):
         assert view.created_at == ms(expected)
         assert view.images[digest].pushed_at == sec(expected)
 
-        for region in ("us-east-1", "us-west-2"):
-            assert_expires(token_expiry(region), expected)
-            if expected.microsecond == 0:
-                assert utc(token_expiry(region)) == expected + TWELVE_HOURS
+        assert_expires(token_expiry(), expected)
+        if expected.microsecond == 0:
+            assert utc(token_expiry()) == ms(expected) + TWELVE_HOURS
 
         deleted = c.delete_repository(repositoryName="repo", force=True)["repository"]
         assert utc(deleted["createdAt"]) == ms(expected)
@@ -175,14 +174,15 @@ def test_tz_offset_timestamps_follow_the_aware_clock():
         ecr.push_image("repo", tag="v1")
         assert repo_created(c, "repo") == ms(expected)
         assert tag_times(c, "repo")["v1"][:2] == (expected, expected)
-        assert utc(token_expiry()) == expected + TWELVE_HOURS
+        assert utc(token_expiry()) == ms(expected) + TWELVE_HOURS
 
 
-def test_auth_token_expiry_keeps_its_fraction_of_a_second():
-    """``expiresAt`` is sent with microseconds, as AWS sends its fraction of a second."""
+def test_auth_token_expiry_is_to_the_millisecond():
+    """``expiresAt`` carries whole milliseconds, as the AWS CLI's get-authorization-token
+    example shows it (``2021-03-03T21:37:26.301000-04:00``)."""
     with freeze_time(T0), mock_ecr_public():
-        for region in ("us-east-1", "us-west-2"):
-            assert utc(token_expiry(region)) == T0 + TWELVE_HOURS
+        assert T0.microsecond % 1000
+        assert utc(token_expiry()) == ms(T0) + TWELVE_HOURS
 
 
 # -- the clock moving between calls --------------------------------------------------------
@@ -197,12 +197,12 @@ def test_move_to_and_tick_between_calls():
         frozen.move_to(T1)
         c.create_repository(repositoryName="later")
         second = ecr.push_image("repo", tag="v2", layers=[b"y"])
-        assert utc(token_expiry()) == T1 + TWELVE_HOURS
+        assert utc(token_expiry()) == ms(T1) + TWELVE_HOURS
 
         frozen.tick(dt.timedelta(minutes=5, microseconds=7))
         t_tick = T1 + dt.timedelta(minutes=5, microseconds=7)
         third = ecr.push_image("repo", tag="v3", layers=[b"z"])
-        assert_expires(token_expiry("us-west-2"), t_tick)
+        assert_expires(token_expiry(), t_tick)
 
         frozen.tick()  # one second
         c.create_repository(repositoryName="ticked")
@@ -286,7 +286,7 @@ def test_tick_true_clock_moves_forward_from_the_start():
         assert sec(second) <= times["v1"][0] <= times["v2"][0]
 
         e1 = utc(token_expiry())
-        e2 = utc(token_expiry("us-west-2"))
+        e2 = utc(token_expiry())
         assert start + TWELVE_HOURS <= e1 <= e2 < start + TWELVE_HOURS + dt.timedelta(minutes=5)
 
 
@@ -387,7 +387,7 @@ def test_freeze_time_decorator_outside_mock_decorator():
     c = client()
     c.create_repository(repositoryName="repo")
     assert repo_created(c, "repo") == ms(T1)
-    assert utc(token_expiry("us-west-2")) == T1 + TWELVE_HOURS
+    assert utc(token_expiry()) == ms(T1) + TWELVE_HOURS
 
 
 @mock_ecr_public

@@ -275,7 +275,6 @@ SUCCESS = {
         repositoryNames=["empty", "app"], registryId="123456789012"
     ),
     ("GetAuthorizationToken", "us-east-1"): lambda w: w["east"].get_authorization_token(),
-    ("GetAuthorizationToken", "us-west-2"): lambda w: w["west"].get_authorization_token(),
     ("GetRegistryCatalogData", "unset"): lambda w: w["east"].get_registry_catalog_data(),
     ("GetRegistryCatalogData", "set"): lambda w: (
         w["east"].put_registry_catalog_data(displayName="My registry"),

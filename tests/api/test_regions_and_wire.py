@@ -1,10 +1,10 @@
 """Regions, the wire (status codes, request ids), interception and coexistence with moto.
 
 Region behaviour is from docs/aws-behaviour.md, section "Regions": repository, image,
-registry and catalog operations exist only in us-east-1; us-west-2 serves
-GetAuthorizationToken and answers every other operation with
-``UnsupportedCommandException`` ``<Operation> command is only supported in us-east-1.``
-(real text, seen for DescribeRepositories); any other region has no endpoint (no DNS),
+registry and catalog operations exist only in us-east-1; us-west-2 answers every
+operation, GetAuthorizationToken included, with ``UnsupportedCommandException``
+``<Operation> command is only supported in us-east-1.`` (real text, seen for
+DescribeRepositories and GetAuthorizationToken); any other region has no endpoint (no DNS),
 so the client sees ``EndpointConnectionError``. Error answers are HTTP 400 JSON bodies
 (section "Service").
 """
@@ -88,19 +88,11 @@ def test_us_west_2_changes_nothing_in_us_east_1(ecr):
     assert names == ["keep"]
 
 
-def test_us_west_2_serves_get_authorization_token(ecr, no_network):
-    """docs/aws-behaviour.md, section "Regions": GetAuthorizationToken works in
-    us-west-2. Until it is implemented the mock may answer not-implemented, but never
-    UnsupportedCommand and never a connection error."""
-    west = boto3.client("ecr-public", region_name="us-west-2")
-    try:
-        response = west.get_authorization_token()
-    except botocore.exceptions.ClientError as error:
-        code = error.response["Error"]["Code"]
-    else:
-        code = None
-        assert response["authorizationData"]["authorizationToken"]
-    assert code != "UnsupportedCommandException"
+def test_us_west_2_refuses_get_authorization_token_too(ecr, no_network):
+    """docs/aws-behaviour.md, section "Regions" (real text): "GetAuthorizationToken
+    command is only supported in us-east-1." (codeship-library/aws-utilities#117,
+    aws/aws-cdk#24244): an answer of the endpoint, never a connection error."""
+    assert_unsupported_in_us_west_2("GetAuthorizationToken", "get_authorization_token")
     assert no_network == []
 
 

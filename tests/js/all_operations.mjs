@@ -72,7 +72,7 @@ async function scenario() {
     "DescribeRepositories", { repositoryNames: ["nope"] }, "RepositoryNotFoundException"
   );
   await expectError("DescribeRepositories", {}, "UnsupportedCommandException", west);
-  await call("GetAuthorizationToken", {}, west);
+  await expectError("GetAuthorizationToken", {}, "UnsupportedCommandException", west);
   await call("DescribeRepositories");
   await call("DescribeRegistries");
   await call("GetAuthorizationToken");

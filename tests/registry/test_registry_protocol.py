@@ -59,6 +59,7 @@ MIB = 1024 * 1024
 MANIFEST_LIMIT = 4 * MIB  # PutImage's imageManifest, 4 MiB in the model
 PUSH = object()  # the default credential of a request: the wire's push token
 NOT_AUTHORIZED = "Not Authorized"
+INVALID = "Your Authorization Token is invalid."
 EXPIRED = "Your authorization token has expired. Reauthenticate and try again."
 UNSUPPORTED = "The operation is unsupported."
 IMAGE_NOT_FOUND = "Requested image not found"
@@ -93,7 +94,10 @@ def password_of(client) -> str:
 
 
 def oci_error(code: str, message: str) -> bytes:
-    return json.dumps({"errors": [{"code": code, "message": message}]}).encode()
+    """Compact, with a newline, as public.ecr.aws sends it (the 58-byte 401 body:
+    fluxcd/flux#3492)."""
+    body = {"errors": [{"code": code, "message": message}]}
+    return json.dumps(body, separators=(",", ":")).encode() + b"\n"
 
 
 def assert_error(answer: Answer, status: int, code: str, message: str, head=False, **headers):
@@ -302,16 +306,21 @@ def blob_bytes(size: int, seed: int = 0) -> bytes:
 
 
 def test_the_challenge_names_the_token_endpoint_of_the_host_addressed(wire):
+    """Without credentials: 401, the challenge, and public.ecr.aws's 58-byte body
+    ``{"errors":[{"code":"DENIED","message":"Not Authorized"}]}`` (real output in
+    fluxcd/flux#3492 and helm/helm#11698)."""
     answer = wire.request("GET", "/v2/", token=None)
     realm = challenge(f"http://127.0.0.1:{wire.port}")
-    assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, www_authenticate=realm)
+    assert answer.body == b'{"errors":[{"code":"DENIED","message":"Not Authorized"}]}\n'
+    assert len(answer.body) == 58
+    assert_error(answer, 401, "DENIED", NOT_AUTHORIZED, www_authenticate=realm)
     # HEAD: the same answer without its body.
     answer = wire.request("HEAD", "/v2/", token=None)
-    assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, head=True, www_authenticate=realm)
+    assert_error(answer, 401, "DENIED", NOT_AUTHORIZED, head=True, www_authenticate=realm)
     # The realm is the Host the client sent, whatever it is.
     answer = wire.send("GET", "/v2/", [("Host", "registry.example:5000")], skip_host=True)
     realm = challenge("http://registry.example:5000")
-    assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, www_authenticate=realm)
+    assert_error(answer, 401, "DENIED", NOT_AUTHORIZED, www_authenticate=realm)
     # Every /v2/ path wants a token first, even one nothing is served at.
     for path in ("/v2/_catalog", f"/v2/{wire.name()}/manifests/latest"):
         answer = wire.request("GET", path, token=None)
@@ -323,7 +332,7 @@ def test_the_challenge_names_the_token_endpoint_of_the_host_addressed(wire):
     status_line, headers, body = hostless_get(wire)
     assert status_line == "HTTP/1.1 401 Unauthorized"
     assert headers["www-authenticate"] == challenge(f"http://127.0.0.1:{wire.port}")
-    assert body == oci_error("UNAUTHORIZED", NOT_AUTHORIZED)
+    assert body == oci_error("DENIED", NOT_AUTHORIZED)
 
 
 def ipv6_loopback() -> bool:
@@ -346,8 +355,11 @@ def test_without_a_host_the_realm_is_the_ipv6_address_reached(ecr, client):
     assert headers["www-authenticate"] == challenge(f"http://[::1]:{srv.port}")
 
 
-def test_a_bearer_it_did_not_issue_is_challenged(wire):
-    realm = challenge(f"http://127.0.0.1:{wire.port}")
+def test_a_token_it_did_not_issue_is_400_without_a_challenge(wire):
+    """A bearer token the registry did not issue, and credentials of another scheme (Basic)
+    sent straight to /v2/: 400 ``DENIED`` "Your Authorization Token is invalid." and no
+    WWW-Authenticate (real output: kreuzwerker/terraform-provider-docker#666 for Basic,
+    oras-project/oras-go#1227, aws/containers-roadmap#2835)."""
     pull_claims = base64.urlsafe_b64decode(wire.pull + "=" * (-len(wire.pull) % 4))
     # A pull token turned into a push token: its MAC no longer matches.
     forged = base64.urlsafe_b64encode(b"1" + pull_claims[1:]).decode().rstrip("=")
@@ -364,11 +376,23 @@ def test_a_bearer_it_did_not_issue_is_challenged(wire):
         "",
     ):
         answer = wire.send("GET", "/v2/", [("Authorization", authorization)])
-        assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, www_authenticate=realm)
+        assert_error(answer, 400, "DENIED", INVALID)
     # The scheme is case-insensitive, and blanks around the token do not count.
     for authorization in (f"bearer {wire.pull}", f"BEARER  {wire.push} "):
         answer = wire.send("GET", "/v2/", [("Authorization", authorization)])
         assert answer.status == 200, authorization
+
+
+def test_the_authorization_token_itself_is_a_bearer_token(wire):
+    """GetAuthorizationToken's ``authorizationToken`` works as a bearer token on /v2/, with
+    the password's rights (kreuzwerker/terraform-provider-docker#666 lists tags with it)."""
+    token = wire.client.get_authorization_token()["authorizationData"]["authorizationToken"]
+    answer = wire.request("GET", f"/v2/{wire.name()}/tags/list", token=token)
+    assert (answer.status, answer.json()) == (200, {"name": wire.name(), "tags": []})
+    assert wire.request("POST", f"/v2/{wire.name()}/blobs/uploads/", token=token).status == 202
+    # As Basic credentials on /v2/, the same token is refused (the same thread).
+    answer = wire.request("GET", "/v2/", headers={"Authorization": f"Basic {token}"}, token=None)
+    assert_error(answer, 400, "DENIED", INVALID)
 
 
 def test_the_token_endpoint_hands_out_pull_and_push_tokens(wire):
@@ -449,39 +473,45 @@ def test_credentials_of_another_mock_are_refused(wire):
         "GET", "/token/", headers={"Authorization": basic("AWS", foreign.password)}, token=None
     )
     assert_error(answer, 403, "DENIED", NOT_AUTHORIZED)
-    realm = challenge(f"http://127.0.0.1:{wire.port}")
     for token in (foreign.pull, foreign.push):
         answer = wire.request("GET", f"/v2/{wire.name()}/tags/list", token=token)
-        assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, www_authenticate=realm)
+        assert_error(answer, 400, "DENIED", INVALID)
 
 
 def test_passwords_and_tokens_expire_on_the_mocks_clock(wire):
+    """The registry's tokens last 1 hour ("Public ECR tokens expire after 1 hour":
+    oras-project/oras-go#1227), never past the password they came from; the password of
+    GetAuthorizationToken lasts 12 hours. An expired token is 400 "Your Authorization Token
+    is invalid." (the same thread's real output); an expired password at /token/ is 403."""
     start = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     name = wire.name()
+    hour = dt.timedelta(hours=1)
     # asyncio keeps the real clock: the server's event loop and its timers go on.
     with freezegun.freeze_time(start, ignore=["asyncio"]) as frozen:
-        password = password_of(wire.client)
-        early_push = wire.token(basic("AWS", password))
-        frozen.move_to(start + dt.timedelta(hours=6))
-        late_push = wire.token(basic("AWS", password))
-        late_pull = wire.token()
-        frozen.move_to(start + dt.timedelta(hours=12) - dt.timedelta(seconds=1))
-        assert wire.request("GET", "/v2/", token=early_push).status == 200
-        assert wire.token(basic("AWS", password))
-        frozen.move_to(start + dt.timedelta(hours=13))
+        data = wire.client.get_authorization_token()["authorizationData"]
+        password = base64.b64decode(data["authorizationToken"]).decode().removeprefix("AWS:")
+        push, pull = wire.token(basic("AWS", password)), wire.token()
+        frozen.move_to(start + hour - dt.timedelta(seconds=1))
+        for token in (push, pull):
+            assert wire.request("GET", "/v2/", token=token).status == 200
+        frozen.move_to(start + hour)
+        for token in (push, pull):
+            for method, path in (("GET", "/v2/"), ("POST", f"/v2/{name}/blobs/uploads/")):
+                assert_error(wire.request(method, path, token=token), 400, "DENIED", INVALID)
+        # Drawn half an hour before the password expires: it lasts that half hour.
+        frozen.move_to(start + 11 * hour + hour / 2)
+        late = wire.token(basic("AWS", password))
+        assert wire.request("POST", f"/v2/{name}/blobs/uploads/", token=late).status == 202
+        # The authorization token as a bearer lasts as long as the password.
+        bearer = data["authorizationToken"]
+        assert wire.request("GET", "/v2/", token=bearer).status == 200
+        frozen.move_to(start + 12 * hour)
+        for token in (late, bearer):
+            assert_error(wire.request("GET", "/v2/", token=token), 400, "DENIED", INVALID)
         answer = wire.request(
             "GET", "/token/", headers={"Authorization": basic("AWS", password)}, token=None
         )
         assert_error(answer, 403, "DENIED", EXPIRED)
-        # A push token lasts as long as its password, however late it was drawn.
-        for token in (early_push, late_push):
-            for method, path in (("GET", "/v2/"), ("POST", f"/v2/{name}/blobs/uploads/")):
-                answer = wire.request(method, path, token=token)
-                assert_error(answer, 403, "DENIED", EXPIRED)
-        # An anonymous token lasts 12 hours from when it was drawn.
-        assert wire.request("GET", "/v2/", token=late_pull).status == 200
-        frozen.move_to(start + dt.timedelta(hours=18))
-        assert_error(wire.request("GET", "/v2/", token=late_pull), 403, "DENIED", EXPIRED)
         # A new password works again.
         fresh = wire.token(basic("AWS", password_of(wire.client)))
         assert wire.request("POST", f"/v2/{name}/blobs/uploads/", token=fresh).status == 202
@@ -600,6 +630,8 @@ def test_names_that_are_no_repository(wire):
                     pushing = method not in ("GET", "HEAD") or "uploads" in ref
                     if token is wire.pull and pushing:  # refused before any look-up
                         continue
+                    if token is wire.pull and method == "HEAD" and ref.startswith("blobs/"):
+                        continue  # challenged before any look-up (test_blob_head_and_get)
                     registry = (ACCOUNT if pushing else alias) if named is owner else named
                     body = b"{}" if method in ("PUT", "PATCH") else None
                     query = (
@@ -658,9 +690,15 @@ def test_blob_head_and_get(wire, client):
         assert wire.request("GET", path, token=token) == Answer(
             200, blob_headers(digest, len(data)), data
         )
-        assert wire.request("HEAD", path, token=token) == Answer(
-            200, blob_headers(digest, len(data)), b""
-        )
+    assert wire.request("HEAD", path, token=wire.push) == Answer(
+        200, blob_headers(digest, len(data)), b""
+    )
+    # HEAD with an anonymous token is 401 and the challenge, while GET of the same blob
+    # succeeds (aws/containers-roadmap#2671, distribution/distribution#4383,
+    # buildbuddy-io/buildbuddy#12566); a HEAD of a manifest is served (buildbuddy#12635).
+    realm = challenge(f"http://127.0.0.1:{wire.port}")
+    answer = wire.request("HEAD", path, token=wire.pull)
+    assert_error(answer, 401, "DENIED", NOT_AUTHORIZED, head=True, www_authenticate=realm)
     # Unknown to this repository: never pushed, or pushed to another one.
     client.create_repository(repositoryName="other")
     other = wire.upload(b"other bytes", repo="other")
@@ -742,6 +780,7 @@ def test_blob_ranges(wire):
     assert_ranges(wire, digest, data, range_cases(len(data)))
 
 
+@pytest.mark.ecr_public(min_layer_part_size=1)  # the 5 MiB rule has its own test
 def test_ranges_across_the_stored_chunks_of_a_blob(wire, ecr):
     """A blob PATCHed in bodies over 1 MiB is stored in parts of about 1 MiB: every range
     is cut from the right parts (within one, across two or three, at the edges)."""
@@ -812,6 +851,7 @@ def created_headers(wire, digest: str) -> dict[str, str]:
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+@pytest.mark.ecr_public(min_layer_part_size=1)  # the 5 MiB rule has its own test
 def test_an_upload_in_chunks(wire):
     answer = wire.request("POST", f"/v2/{wire.name()}/blobs/uploads/")
     upload_id = answer.headers["docker-upload-uuid"]
@@ -850,6 +890,7 @@ def test_an_upload_in_chunks(wire):
     assert_error(answer, 404, "BLOB_UPLOAD_UNKNOWN", upload_not_found(upload_id))
 
 
+@pytest.mark.ecr_public(min_layer_part_size=1)  # the 5 MiB rule has its own test
 def test_a_chunked_body_and_a_put_without_a_body(wire):
     data = blob_bytes(3 * MIB + 7, seed=1)
     location = wire.session()
@@ -983,7 +1024,7 @@ def test_cancelled_closed_and_foreign_upload_ids(wire, client):
     assert wire.request("PUT", f"{theirs}?digest={sha256(b'x')}").status == 201
 
 
-@pytest.mark.ecr_public(max_layer_size=10)
+@pytest.mark.ecr_public(max_layer_size=10, min_layer_part_size=1)
 def test_the_layer_size_quota(wire):
     name = wire.name()
     over = "The layer exceeds the maximum layer size of 10 bytes"
@@ -1071,7 +1112,11 @@ def invalid(path: str, constraint: str) -> str:
 
 
 def test_manifest_put_refusals(wire):
-    """Every refusal is a 400, and none of them stores anything."""
+    """None of the refusals stores anything. What PutImage refuses as
+    InvalidParameterException is 405 ``UNSUPPORTED`` with PutImage's text, as ECR answers
+    it (``{"errors":[{"code":"UNSUPPORTED","message":"Invalid parameter at 'ImageManifest'
+    failed to satisfy constraint: 'Invalid JSON syntax'"}]}``: opcr-io/policy#149,
+    oras-project/oras#1133); every other refusal is a 400."""
     name = wire.name()
     good = wire.image(media_type=DOCKER_MANIFEST).encode()
     missing_layer = image_manifest(
@@ -1087,7 +1132,7 @@ def test_manifest_put_refusals(wire):
         f"'{ACCOUNT}' do not exist"
     )
     wrong = f"sha256:{'0' * 64}"
-    syntax = ("MANIFEST_INVALID", invalid("ImageManifest", "Invalid JSON syntax"))
+    syntax = ("UNSUPPORTED", invalid("ImageManifest", "Invalid JSON syntax"))
     too_large = (
         "MANIFEST_INVALID",
         f"the manifest is larger than the service's {MANIFEST_LIMIT} bytes",
@@ -1101,12 +1146,12 @@ def test_manifest_put_refusals(wire):
         ("v1", b"\xff\xfe{}", None, ("MANIFEST_INVALID", "the manifest is not UTF-8 text")),
         ("v1", good + b" " * (MANIFEST_LIMIT + 1 - len(good)), DOCKER_MANIFEST, too_large),
         ("v1", b" " * (6 * MIB), None, too_large),
-        ("v1", good, OCI_MANIFEST, ("MANIFEST_INVALID", mismatch)),
+        ("v1", good, OCI_MANIFEST, ("UNSUPPORTED", mismatch)),
         (
             "v1",
             b'{"schemaVersion": 2, "mediaType": "text/plain"}',
             None,
-            ("MANIFEST_INVALID", unknown_type),
+            ("UNSUPPORTED", unknown_type),
         ),
         (
             "v1",
@@ -1144,7 +1189,7 @@ def test_manifest_put_refusals(wire):
         cases.append((tag, good, None, ("TAG_INVALID", f"invalid tag '{tag}'")))
     for ref, body, content_type, (code, message) in cases:
         answer = wire.put(ref.replace(" ", "%20"), body, content_type)
-        assert_error(answer, 400, code, message)
+        assert_error(answer, 405 if code == "UNSUPPORTED" else 400, code, message)
     assert wire.request("GET", f"/v2/{name}/tags/list").json() == {"name": name, "tags": []}
     answer = wire.request("GET", f"/v2/{name}/manifests/{sha256(good)}")
     assert_error(answer, 404, "MANIFEST_UNKNOWN", IMAGE_NOT_FOUND)
@@ -1570,9 +1615,8 @@ def test_a_reset_ends_uploads_tokens_and_passwords(wire, client):
         oci_error("NAME_UNKNOWN", repo_not_found("app", ACCOUNT)),
     )
     # The registry's key is new: its old tokens and passwords mean nothing.
-    realm = challenge(f"http://127.0.0.1:{wire.port}")
     answer = wire.request("GET", location)
-    assert_error(answer, 401, "UNAUTHORIZED", NOT_AUTHORIZED, www_authenticate=realm)
+    assert_error(answer, 400, "DENIED", INVALID)
     answer = wire.request(
         "GET", "/token/", headers={"Authorization": basic("AWS", wire.password)}, token=None
     )
@@ -1640,8 +1684,8 @@ def stall(wire, method: str, path: str) -> tuple[str, dict[str, str], bytes, flo
 def test_a_stalled_body_is_408_and_closes_the_connection(quick):
     name = quick.name()
     message = (
-        b'{"errors": [{"code": "RequestTimeout", '
-        b'"message": "No part of the request body arrived for 0.5 s"}]}'
+        b'{"errors":[{"code":"RequestTimeout",'
+        b'"message":"No part of the request body arrived for 0.5 s"}]}\n'
     )
     location = quick.session()
     for method, path in (
@@ -1695,7 +1739,7 @@ def test_a_bug_is_a_500_with_a_traceback_on_stderr(wire, monkeypatch, capsys):
     (tags,) = [route for route in routes.ROUTES if route.pattern.pattern.endswith("/tags/list")]
     monkeypatch.setitem(tags.methods, "GET", (broken, None))
     answer = wire.request("GET", f"/v2/{wire.name()}/tags/list")
-    body = b'{"errors": [{"code": "InternalFailure", "message": "ZeroDivisionError(\'boom\')"}]}'
+    body = b'{"errors":[{"code":"InternalFailure","message":"ZeroDivisionError(\'boom\')"}]}\n'
     assert answer == Answer(
         500,
         {

@@ -209,14 +209,20 @@ def test_an_error_is_the_cli_s_error(cli):
     )
 
 
-def test_us_west_2_serves_only_the_login_password(cli):
+def test_us_west_2_serves_nothing_not_even_the_login_password(cli):
+    """docs/aws-behaviour.md, "Regions": the AWS CLI prints what codeship-library/
+    aws-utilities#117 and aws/aws-cdk#24244 quote."""
     code, _, err = cli.run("describe-repositories", "--region", "us-west-2")
     assert code == 255
     assert "(UnsupportedCommandException)" in err
     assert "DescribeRepositories command is only supported in us-east-1." in err
     code, password, err = cli.run("get-login-password", "--region", "us-west-2")
-    assert (code, err) == (0, "")
-    assert password.strip()
+    assert (code, password) == (255, "")
+    assert err.strip() == (
+        "An error occurred (UnsupportedCommandException) when calling the "
+        "GetAuthorizationToken operation: GetAuthorizationToken command is only supported "
+        "in us-east-1."
+    )
 
 
 def test_a_region_without_endpoint_cannot_be_reached(cli):

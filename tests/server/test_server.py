@@ -181,14 +181,16 @@ def test_errors_are_the_in_process_ones(server, code, script):
     assert (over_http[0], over_http[2]) == (code, 400)
 
 
-def test_us_west_2_serves_only_the_token(server):
+@pytest.mark.parametrize("method", ["describe_repositories", "get_authorization_token"])
+def test_us_west_2_serves_nothing(server, method):
+    """docs/aws-behaviour.md, section "Regions" (real text, aws/aws-cdk#24244)."""
     west = client_of(server.url, "us-west-2")
     with pytest.raises(west.exceptions.UnsupportedCommandException) as excinfo:
-        west.describe_repositories()
+        getattr(west, method)()
+    operation = west.meta.method_to_api_mapping[method]
     assert excinfo.value.response["Error"]["Message"] == (
-        "DescribeRepositories command is only supported in us-east-1."
+        f"{operation} command is only supported in us-east-1."
     )
-    assert west.get_authorization_token()["authorizationData"]["authorizationToken"]
 
 
 @pytest.mark.parametrize("method", ["describe_repositories", "get_authorization_token"])

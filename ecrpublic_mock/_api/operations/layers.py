@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from ..._core import messages
 from ..._core.digests import DIGEST
-from ..._core.uploads import close_upload, find_upload, finish_upload, open_upload, receive
+from ..._core.uploads import (
+    check_parts,
+    close_upload,
+    end_part,
+    find_upload,
+    finish_upload,
+    open_upload,
+    receive,
+)
 from .request import Params, Request, table
 
 
@@ -34,11 +42,12 @@ def upload_layer_part(request: Request) -> Params:
         raise invalid(messages.PART_LAST_BYTE, last=last, expected=first + len(data) - 1)
     if len(data) > settings.max_layer_part_size:
         raise invalid(messages.PART_TOO_LARGE, size=len(data), maximum=settings.max_layer_part_size)
-    if len(upload.chunks) >= settings.max_layer_parts:
+    if len(upload.parts) >= settings.max_layer_parts:
         raise messages.error(
             messages.PART_LIMIT, upload_id=upload_id, quota=settings.max_layer_parts
         )
     receive(registry, upload, data)
+    end_part(upload, len(data))
     output = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
     return {**output, "uploadId": upload_id, "lastByteReceived": upload.received - 1}
 
@@ -50,11 +59,9 @@ def complete_layer_upload(request: Request) -> Params:
     upload = find_upload(registry, repo, upload_id)
     # From here on the upload is over, whether it completes or fails (section "Layer upload").
     digest = close_upload(registry, upload)
-    if not upload.chunks:
+    if not upload.parts:
         raise messages.error(messages.EMPTY_UPLOAD, upload_id=upload_id, repo=repo)
-    minimum = registry.settings.min_layer_part_size
-    if any(len(chunk) < minimum for chunk in upload.chunks[:-1]):
-        raise messages.error(messages.LAYER_PART_TOO_SMALL, size=messages.size_text(minimum))
+    check_parts(registry, upload)
     if digest not in params["layerDigests"]:
         raise messages.error(messages.INVALID_LAYER)
     if not finish_upload(registry, upload, digest):
