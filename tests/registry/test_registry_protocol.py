@@ -1280,9 +1280,13 @@ def test_accept_negotiation(wire):
                 headers.append(("Authorization", f"Bearer {wire.pull}"))
                 answer = wire.send(method, f"/v2/{name}/manifests/{tag}", headers)
                 assert (answer.status, answer.headers["content-type"]) == (200, media_type)
+            # Pulled by tag, schema 2 and OCI manifests convert into each other
+            # (test_manifest_conversion.py): leave the counterpart out.
+            counterpart = {DOCKER_MANIFEST: OCI_MANIFEST, OCI_MANIFEST: DOCKER_MANIFEST}
+            refused = others - {media_type, counterpart.get(media_type)}
             for accept in (
-                [", ".join(sorted(others - {media_type}))],
-                sorted(others - {media_type}),
+                [", ".join(sorted(refused))],
+                sorted(refused),
                 ["application/json"],
                 ["text/*"],
             ):
