@@ -363,6 +363,30 @@ def test_oras_pushes_and_pulls_an_artifact(target, tmp_path, monkeypatch):
     )
 
 
+def test_oras_chunked_uploads_follow_ecrs_5_mib_rule(target, tmp_path, monkeypatch):
+    """A streaming client whose chunks but the last are under 5 MiB fails as on ECR, which
+    "require[s] all chunked uploads to be at least 5MB in size, except the last chunk"
+    (dotnet/sdk#33019) and refuses them with BLOB_UPLOAD_INVALID (dotnet/sdk-container-builds
+    #472); with 5 MiB chunks the same push succeeds. oras-py uploads in chunks on request."""
+    repo = "oras-chunked"
+    uri = target.create(repo)
+    oras = Oras(target.host, tmp_path / "oras", monkeypatch)
+    oras.login(target.login())
+    monkeypatch.chdir(tmp_path)
+    mib = 1024 * 1024
+    (tmp_path / "big.bin").write_bytes(bytes(range(256)) * (6 * mib // 256))
+    # oras-py raises on the closing PUT's 400 (its body: test_registry_aws_rules.py).
+    with pytest.raises(ValueError, match=r"/blobs/uploads/.*\?digest=.*: Bad Request"):
+        oras.client.push(target=f"{uri}:small", files=["big.bin"], do_chunked=True, chunk_size=mib)
+    assert images_of(target, repo) == {}
+    pushed = oras.client.push(
+        target=f"{uri}:v1", files=["big.bin"], do_chunked=True, chunk_size=5 * mib
+    )
+    assert pushed.status_code == 201
+    (detail,) = images_of(target, repo).values()
+    assert detail["imageTags"] == ["v1"]
+
+
 # -- docker -------------------------------------------------------------------------------
 
 
