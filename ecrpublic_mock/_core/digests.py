@@ -11,6 +11,7 @@ import hashlib
 import re
 from typing import Any
 
+ALGORITHM = "sha256"
 # The model's LayerDigest pattern: what the service accepts as a digest.
 DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")
 
@@ -21,7 +22,7 @@ def hasher() -> Any:
 
 
 def spelled(hashed: Any) -> str:
-    return f"sha256:{hashed.hexdigest()}"
+    return f"{ALGORITHM}:{hashed.hexdigest()}"
 
 
 def digest_of(data: bytes) -> str:

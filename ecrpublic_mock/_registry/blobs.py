@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .._core.digests import DIGEST
+from .._core.digests import ALGORITHM, DIGEST
 from .._core.uploads import find_layer
 from . import errors
 from .context import API_VERSION, Response
@@ -21,6 +21,14 @@ def digest(value: str | None) -> str:
     if value is None or not DIGEST.fullmatch(value):
         raise errors.error(errors.DIGEST_MALFORMED, digest=value or "")
     return value
+
+
+def check_algorithm(value: str) -> None:
+    """A digest the registry could store: sha256 (AWS's API speaks of "the sha256
+    digest"; it leaves other algorithms undocumented, and the mock refuses them)."""
+    algorithm = value.partition(":")[0]
+    if algorithm != ALGORITHM:
+        raise errors.error(errors.DIGEST_ALGORITHM, algorithm=algorithm)
 
 
 def get(ctx: Context) -> Response:

@@ -15,6 +15,7 @@ from .._core.premium import check_deletable
 from .._core.pulls import take_pull
 from .._model import service_model
 from . import errors
+from .blobs import check_algorithm
 from .context import API_VERSION, Response, ok
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ def manifest_limit() -> int:
 
 def put(ctx: Context) -> Response:
     """PutImage by tag or by digest; the type is the manifest's, or its Content-Type's."""
-    if not DIGEST.fullmatch(ctx.ref) and not _TAG.fullmatch(ctx.ref):
+    if DIGEST.fullmatch(ctx.ref):
+        check_algorithm(ctx.ref)
+    elif not _TAG.fullmatch(ctx.ref):
         raise errors.error(errors.TAG_MALFORMED, tag=ctx.ref)
     parts, size, limit = [], 0, manifest_limit()
     while chunk := ctx.read():

@@ -18,7 +18,7 @@ from .._core.uploads import (
     receive,
 )
 from . import errors
-from .blobs import digest
+from .blobs import check_algorithm, digest
 from .context import ok
 
 if TYPE_CHECKING:
@@ -128,9 +128,7 @@ def _finish(ctx: Context, expected: str) -> Response:
         upload = _upload(ctx)
         computed = close_upload(ctx.registry, upload)  # over, whether it completes or fails
         check_parts(ctx.registry, upload)
-        algorithm = expected.partition(":")[0]
-        if algorithm != computed.partition(":")[0]:
-            raise errors.error(errors.DIGEST_ALGORITHM, algorithm=algorithm)
+        check_algorithm(expected)
         if computed != expected:
             raise errors.error(errors.DIGEST_MISMATCH)
         finish_upload(ctx.registry, upload, computed)

@@ -146,6 +146,13 @@ def test_only_sha256_digests_are_stored(wire):
     answer = wire.request("POST", f"/v2/{wire.name()}/blobs/uploads/?digest={sha512}", b"x")
     message = "unsupported digest algorithm 'sha512': the registry stores sha256"
     assert_error(answer, 400, "DIGEST_INVALID", message)
+    # A session closed with a sha512 digest, and a manifest PUT by one: the same answer.
+    location = wire.session()
+    assert_error(
+        wire.request("PUT", f"{location}?digest={sha512}", b"x"), 400, "DIGEST_INVALID", message
+    )
+    assert_error(wire.put(sha512, wire.image()), 400, "DIGEST_INVALID", message)
+    assert wire.request("GET", f"/v2/{wire.name()}/tags/list").json()["tags"] == []
 
 
 def test_an_anonymous_token_may_head_a_manifest(wire):
