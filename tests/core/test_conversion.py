@@ -11,15 +11,8 @@ import json
 
 import pytest
 
+from ecrpublic_mock._core import media_types as types
 from ecrpublic_mock._core.conversion import convert
-from ecrpublic_mock._core.media_types import (
-    DOCKER_LIST,
-    DOCKER_MANIFEST,
-    DOCKER_V1,
-    DOCKER_V1_SIGNED,
-    OCI_INDEX,
-    OCI_MANIFEST,
-)
 
 D = "sha256:" + "d" * 64
 DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
@@ -44,20 +37,28 @@ def manifest(top: str | None, config: str, layers: list[str], **extra: object) -
 def test_docker_schema_2_converts_to_oci_and_back():
     """Docker V2 schema 2 -> OCI for an OCI-only client, and OCI -> Docker V2 schema 2 for
     a schema-2-only client ("Amazon ECR image manifest conversion"); every other member kept."""
-    docker = manifest(DOCKER_MANIFEST, DOCKER_CONFIG, [DOCKER_LAYER, DOCKER_FOREIGN])
-    oci = manifest(OCI_MANIFEST, OCI_CONFIG, [OCI_LAYER, OCI_FOREIGN])
-    text, media_type = convert(json.dumps(docker), DOCKER_MANIFEST, frozenset({OCI_MANIFEST}))
-    assert (json.loads(text), media_type) == (oci, OCI_MANIFEST)
+    docker = manifest(types.DOCKER_MANIFEST, DOCKER_CONFIG, [DOCKER_LAYER, DOCKER_FOREIGN])
+    oci = manifest(types.OCI_MANIFEST, OCI_CONFIG, [OCI_LAYER, OCI_FOREIGN])
+    text, media_type = convert(
+        json.dumps(docker), types.DOCKER_MANIFEST, frozenset({types.OCI_MANIFEST})
+    )
+    assert (json.loads(text), media_type) == (oci, types.OCI_MANIFEST)
     assert text == json.dumps(oci, indent=3)  # deterministic: indented by 3, as Docker sends
-    text, media_type = convert(json.dumps(oci), OCI_MANIFEST, frozenset({DOCKER_MANIFEST}))
-    assert (json.loads(text), media_type) == (docker, DOCKER_MANIFEST)
+    text, media_type = convert(
+        json.dumps(oci), types.OCI_MANIFEST, frozenset({types.DOCKER_MANIFEST})
+    )
+    assert (json.loads(text), media_type) == (docker, types.DOCKER_MANIFEST)
 
 
 def test_members_other_than_the_media_types_are_kept_in_their_order():
     """The converted manifest is the same document with its media types switched."""
-    subject = {"mediaType": OCI_MANIFEST, "size": 3, "digest": D}
-    oci = manifest(OCI_MANIFEST, OCI_CONFIG, [OCI_LAYER], subject=subject, annotations={"a": "b"})
-    text, _ = convert(json.dumps(oci), OCI_MANIFEST, frozenset({DOCKER_MANIFEST, DOCKER_LIST}))
+    subject = {"mediaType": types.OCI_MANIFEST, "size": 3, "digest": D}
+    oci = manifest(
+        types.OCI_MANIFEST, OCI_CONFIG, [OCI_LAYER], subject=subject, annotations={"a": "b"}
+    )
+    text, _ = convert(
+        json.dumps(oci), types.OCI_MANIFEST, frozenset({types.DOCKER_MANIFEST, types.DOCKER_LIST})
+    )
     converted = json.loads(text)
     assert list(converted) == [
         "schemaVersion",
@@ -74,10 +75,10 @@ def test_a_manifest_without_its_media_type_member_gains_one():
     """An OCI manifest may leave ``mediaType`` out (its type came with the push): the
     converted one names its type, after ``schemaVersion`` or else first."""
     oci = manifest(None, OCI_CONFIG, [OCI_LAYER])
-    text, _ = convert(json.dumps(oci), OCI_MANIFEST, frozenset({DOCKER_MANIFEST}))
+    text, _ = convert(json.dumps(oci), types.OCI_MANIFEST, frozenset({types.DOCKER_MANIFEST}))
     assert list(json.loads(text)) == ["schemaVersion", "mediaType", "config", "layers"]
     del oci["schemaVersion"]
-    text, _ = convert(json.dumps(oci), OCI_MANIFEST, frozenset({DOCKER_MANIFEST}))
+    text, _ = convert(json.dumps(oci), types.OCI_MANIFEST, frozenset({types.DOCKER_MANIFEST}))
     assert list(json.loads(text)) == ["mediaType", "config", "layers"]
 
 
@@ -91,25 +92,34 @@ def test_a_manifest_without_its_media_type_member_gains_one():
 )
 def test_a_type_without_a_counterpart_is_not_converted(config, layers):
     """The mock's choice: a config or layer type Docker has no name for stops the conversion."""
-    oci = json.dumps(manifest(OCI_MANIFEST, config, layers))
-    assert convert(oci, OCI_MANIFEST, frozenset({DOCKER_MANIFEST})) is None
+    oci = json.dumps(manifest(types.OCI_MANIFEST, config, layers))
+    assert convert(oci, types.OCI_MANIFEST, frozenset({types.DOCKER_MANIFEST})) is None
 
 
 def test_a_descriptor_without_a_media_type_is_not_converted():
-    oci = manifest(OCI_MANIFEST, OCI_CONFIG, [OCI_LAYER])
+    oci = manifest(types.OCI_MANIFEST, OCI_CONFIG, [OCI_LAYER])
     del oci["layers"][0]["mediaType"]
-    assert convert(json.dumps(oci), OCI_MANIFEST, frozenset({DOCKER_MANIFEST})) is None
+    assert convert(json.dumps(oci), types.OCI_MANIFEST, frozenset({types.DOCKER_MANIFEST})) is None
 
 
 @pytest.mark.parametrize(
     ("stored", "accepted"),
     [
-        (DOCKER_MANIFEST, {DOCKER_LIST, OCI_INDEX, "application/json"}),  # nothing it becomes
-        (OCI_MANIFEST, {OCI_INDEX}),
-        (DOCKER_LIST, {OCI_INDEX, OCI_MANIFEST}),  # lists and indexes: the mock's choice
-        (OCI_INDEX, {DOCKER_LIST, DOCKER_MANIFEST}),
-        (DOCKER_V1_SIGNED, {DOCKER_MANIFEST, OCI_MANIFEST}),  # "No translation available"
-        (DOCKER_V1, {DOCKER_MANIFEST, OCI_MANIFEST}),
+        (
+            types.DOCKER_MANIFEST,
+            {types.DOCKER_LIST, types.OCI_INDEX, "application/json"},
+        ),  # nothing it becomes
+        (types.OCI_MANIFEST, {types.OCI_INDEX}),
+        (
+            types.DOCKER_LIST,
+            {types.OCI_INDEX, types.OCI_MANIFEST},
+        ),  # lists and indexes: the mock's choice
+        (types.OCI_INDEX, {types.DOCKER_LIST, types.DOCKER_MANIFEST}),
+        (
+            types.DOCKER_V1_SIGNED,
+            {types.DOCKER_MANIFEST, types.OCI_MANIFEST},
+        ),  # "No translation available"
+        (types.DOCKER_V1, {types.DOCKER_MANIFEST, types.OCI_MANIFEST}),
     ],
 )
 def test_no_conversion(stored, accepted):

@@ -10,30 +10,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from ecrpublic_mock._core.digests import digest_of
 from ecrpublic_mock._core.images import put_image, remove
 from ecrpublic_mock._core.media_types import OCI_INDEX, OCI_MANIFEST
 from ecrpublic_mock._core.referrers import Referrer, referrers
-from ecrpublic_mock._core.repositories import create_repository
-from ecrpublic_mock._core.settings import Settings
-from ecrpublic_mock._core.state import Registry
 from ecrpublic_mock._core.uploads import upload_layer
 
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 SBOM, SIGNATURE = "application/spdx+json", "application/vnd.dev.cosign.artifact.sig.v1+json"
 EMPTY = "application/vnd.oci.empty.v1+json"
-
-
-@pytest.fixture
-def registry():
-    return Registry(Settings())
-
-
-@pytest.fixture
-def repo(registry):
-    return create_repository(registry, "app")
 
 
 def manifest(registry, repo, config_type=OCI_CONFIG, subject=None, **extra) -> str:

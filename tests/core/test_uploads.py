@@ -26,16 +26,6 @@ from ecrpublic_mock._core.uploads import (
 )
 
 
-@pytest.fixture
-def registry():
-    return Registry(Settings())
-
-
-@pytest.fixture
-def repo(registry):
-    return create_repository(registry, "app")
-
-
 def test_a_digest_is_the_sha256_of_the_bytes_spelled_as_oci_spells_it():
     assert digest_of(b"abc") == "sha256:" + hashlib.sha256(b"abc").hexdigest()
     assert DIGEST.fullmatch(digest_of(b"abc"))

@@ -11,48 +11,25 @@ from __future__ import annotations
 
 import json
 
+import _manifests as mf
 import pytest
-from _manifests import (
-    DOCKER_CONFIG,
-    DOCKER_LAYER,
-    DOCKER_LIST,
-    DOCKER_MANIFEST,
-    DOCKER_SCHEMA1,
-    HELM_CONFIG,
-    OCI_CONFIG,
-    OCI_INDEX,
-    OCI_LAYER,
-    OCI_MANIFEST,
-    descriptor,
-    image_manifest,
-    manifest_list,
-    schema1_manifest,
-    sha256,
-)
 from test_registry_protocol import API_VERSION, Answer, Wire, assert_error
 
 pytestmark = pytest.mark.slow
 
 SWITCHED = {
-    DOCKER_MANIFEST: OCI_MANIFEST,
-    OCI_MANIFEST: DOCKER_MANIFEST,
-    DOCKER_CONFIG: OCI_CONFIG,
-    OCI_CONFIG: DOCKER_CONFIG,
-    DOCKER_LAYER: OCI_LAYER,
-    OCI_LAYER: DOCKER_LAYER,
+    mf.DOCKER_MANIFEST: mf.OCI_MANIFEST,
+    mf.OCI_MANIFEST: mf.DOCKER_MANIFEST,
+    mf.DOCKER_CONFIG: mf.OCI_CONFIG,
+    mf.OCI_CONFIG: mf.DOCKER_CONFIG,
+    mf.DOCKER_LAYER: mf.OCI_LAYER,
+    mf.OCI_LAYER: mf.DOCKER_LAYER,
 }
 
 
 @pytest.fixture
 def repositories():
     return ("app",)
-
-
-@pytest.fixture
-def wire(ecr_public_server, client):
-    w = Wire(ecr_public_server, client)
-    yield w
-    w.close()
 
 
 def converted(text: str) -> str:
@@ -70,7 +47,7 @@ def pulled(wire: Wire, method: str, ref: str, accept: str) -> Answer:
 
 
 def served(media_type: str, text: str, method: str) -> Answer:
-    digest = sha256(text)
+    digest = mf.sha256(text)
     headers = {
         **API_VERSION,
         "content-type": media_type,
@@ -81,7 +58,7 @@ def served(media_type: str, text: str, method: str) -> Answer:
     return Answer(200, headers, b"" if method == "HEAD" else text.encode())
 
 
-@pytest.mark.parametrize("stored", [DOCKER_MANIFEST, OCI_MANIFEST])
+@pytest.mark.parametrize("stored", [mf.DOCKER_MANIFEST, mf.OCI_MANIFEST])
 def test_a_pull_by_tag_is_converted_to_the_format_the_client_understands(wire, stored):
     """ "If the stored image manifest format isn't understood by the client, Amazon ECR
     converts the image manifest into a format that is understood": the converted
@@ -96,51 +73,60 @@ def test_a_pull_by_tag_is_converted_to_the_format_the_client_understands(wire, s
     expected = converted(text)
     assert json.loads(expected)["annotations"] == doc["annotations"]
     for method in ("GET", "HEAD"):
-        for accept in (other, f"{other};q=0.9, text/html", f"{DOCKER_LIST}, {OCI_INDEX}, {other}"):
+        for accept in (
+            other,
+            f"{other};q=0.9, text/html",
+            f"{mf.DOCKER_LIST}, {mf.OCI_INDEX}, {other}",
+        ):
             assert pulled(wire, method, "v1", accept) == served(other, expected, method)
         # The stored format, where the client understands it.
         assert pulled(wire, method, "v1", f"{other}, {stored}") == served(stored, text, method)
         # "If you pull an image by digest, there is no translation available."
-        answer = pulled(wire, method, sha256(text), other)
-        kind = {DOCKER_MANIFEST: "schema 2 manifest", OCI_MANIFEST: "OCI manifest"}[stored]
+        answer = pulled(wire, method, mf.sha256(text), other)
+        kind = {mf.DOCKER_MANIFEST: "schema 2 manifest", mf.OCI_MANIFEST: "OCI manifest"}[stored]
         message = f"{kind} found, but accept header does not support {kind}s"
         assert_error(answer, 404, "MANIFEST_UNKNOWN", message, head=method == "HEAD")
     # The converted manifest's digest names nothing stored: what is stored is unchanged.
-    assert pulled(wire, "GET", sha256(text), stored) == served(stored, text, "GET")
-    answer = pulled(wire, "GET", sha256(expected), other)
+    assert pulled(wire, "GET", mf.sha256(text), stored) == served(stored, text, "GET")
+    answer = pulled(wire, "GET", mf.sha256(expected), other)
     assert_error(answer, 404, "MANIFEST_UNKNOWN", "Requested image not found")
 
 
 def test_no_conversion_for_schema_1_lists_indexes_and_artifacts(wire):
     """Schema 1: "No translation available". Lists, indexes and manifests with a type that
     has no counterpart (a helm chart's config): the mock's choice, not converted."""
-    docker, _ = wire.push_image("docker", media_type=DOCKER_MANIFEST, salt="d")
+    docker, _ = wire.push_image("docker", media_type=mf.DOCKER_MANIFEST, salt="d")
     oci, _ = wire.push_image("oci", salt="o")
     layer = wire.upload(b"v1 layer")
     config = wire.upload(b"chart config")
-    helm = image_manifest(descriptor(config, HELM_CONFIG, 12), [], OCI_MANIFEST)
+    helm = mf.image_manifest(mf.descriptor(config, mf.HELM_CONFIG, 12), [], mf.OCI_MANIFEST)
     # What each stored type would be converted to, and an image type beside it.
     cases = (
-        ("list", manifest_list([(docker, 10)]), DOCKER_LIST, [OCI_INDEX, OCI_MANIFEST]),
+        (
+            "list",
+            mf.manifest_list([(docker, 10)]),
+            mf.DOCKER_LIST,
+            [mf.OCI_INDEX, mf.OCI_MANIFEST],
+        ),
         (
             "index",
-            manifest_list([(oci, 10)], OCI_INDEX, OCI_MANIFEST),
-            OCI_INDEX,
-            [DOCKER_LIST, DOCKER_MANIFEST],
+            mf.manifest_list([(oci, 10)], mf.OCI_INDEX, mf.OCI_MANIFEST),
+            mf.OCI_INDEX,
+            [mf.DOCKER_LIST, mf.DOCKER_MANIFEST],
         ),
         (
             "v1",
-            schema1_manifest([layer], tag="v1"),
-            DOCKER_SCHEMA1,
-            [DOCKER_MANIFEST, OCI_MANIFEST],
+            mf.schema1_manifest([layer], tag="v1"),
+            mf.DOCKER_SCHEMA1,
+            [mf.DOCKER_MANIFEST, mf.OCI_MANIFEST],
         ),
-        ("helm", helm, OCI_MANIFEST, [DOCKER_MANIFEST]),
+        ("helm", helm, mf.OCI_MANIFEST, [mf.DOCKER_MANIFEST]),
     )
     kinds = {
-        DOCKER_LIST: ("manifest list", "manifest lists"),
-        OCI_INDEX: ("OCI index", "OCI indexes"),
-        DOCKER_SCHEMA1: ("schema 1 manifest", "schema 1 manifests"),
-        OCI_MANIFEST: ("OCI manifest", "OCI manifests"),
+        mf.DOCKER_LIST: ("manifest list", "manifest lists"),
+        mf.OCI_INDEX: ("OCI index", "OCI indexes"),
+        mf.DOCKER_SCHEMA1: ("schema 1 manifest", "schema 1 manifests"),
+        mf.OCI_MANIFEST: ("OCI manifest", "OCI manifests"),
     }
     for tag, text, media_type, accepted in cases:
         assert wire.put(tag, text, media_type).status == 201, tag

@@ -13,7 +13,6 @@ from _manifests import sha256
 from test_registry_protocol import (
     API_VERSION,
     Answer,
-    Wire,
     assert_error,
     created_headers,
     session_headers,
@@ -27,13 +26,6 @@ RATE_EXCEEDED = "Rate exceeded"
 @pytest.fixture
 def repositories():
     return ("app",)
-
-
-@pytest.fixture
-def wire(ecr_public_server, client):
-    w = Wire(ecr_public_server, client)
-    yield w
-    w.close()
 
 
 @pytest.mark.parametrize(

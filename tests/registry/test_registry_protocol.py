@@ -238,13 +238,6 @@ class Wire:
         return last + 1 if last else 0  # "0-0" is no byte (the tests never leave just one)
 
 
-@pytest.fixture
-def wire(ecr_public_server, client):
-    w = Wire(ecr_public_server, client)
-    yield w
-    w.close()
-
-
 def raw(wire_or_server, timeout=10) -> socket.socket:
     host, port = wire_or_server.url.removeprefix("http://").rsplit(":", 1)
     sock = socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)

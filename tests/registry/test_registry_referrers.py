@@ -44,13 +44,6 @@ def repositories():
     return ("app",)
 
 
-@pytest.fixture
-def wire(ecr_public_server, client):
-    w = Wire(ecr_public_server, client)
-    yield w
-    w.close()
-
-
 def referrer(wire: Wire, subject: str, config_type: str = EMPTY, **extra: object) -> str:
     """An OCI 1.1 artifact manifest naming ``subject`` (its blobs uploaded, not pushed)."""
     config, layer = b"{}", f"payload of {config_type} {extra}".encode()
