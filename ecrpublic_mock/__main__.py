@@ -133,13 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         sock = runner.bind(args.host, args.port)
     except OSError as error:
         serve.error(f"cannot listen on {args.host} port {args.port}: {error.strerror}")
-    if not ipaddress.ip_address(args.host).is_loopback:
-        print(
-            f"warning: serving on {args.host}, beyond this machine: the server has no "
-            "authentication, whoever reaches it can read and change the mock's state",
-            file=sys.stderr,
-            flush=True,
-        )
+    warning = runner.exposure(args.host)
+    if warning is not None:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
     state = MockState(settings, args.call_log_size)
     return runner.serve(sock, state, args.request_timeout)
 

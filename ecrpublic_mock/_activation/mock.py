@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from .._core.media_types import DOCKER_MANIFEST
@@ -268,6 +269,11 @@ class EcrPublicMock:
                 f"EcrPublicMock.serve() needs uvicorn ({error}): "
                 "pip install 'ecrpublic-mock[server]'"
             ) from error
+        from .._server.runner import exposure
+
+        warning = exposure(host)
+        if warning is not None:
+            warnings.warn(warning, UserWarning, stacklevel=2)
         return BackgroundServer(self._state, host, port).start()
 
     def push_image(

@@ -70,7 +70,8 @@ def check_password(registry: Registry, username: str, password: str) -> int:
         document = json.loads(base64.b64decode(password, validate=True))
         payload = base64.b64decode(document["payload"], validate=True)
         expiration = document["expiration"]
-    except (ValueError, TypeError, KeyError, binascii.Error):
+    # A password nested too deep for the JSON decoder (RecursionError) is no password either.
+    except (ValueError, TypeError, KeyError, RecursionError, binascii.Error):
         raise CredentialRefused(expired=False) from None
     nonce, mac = payload[:_NONCE], payload[_NONCE:]
     signed = str(expiration).encode()

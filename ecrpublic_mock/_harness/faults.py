@@ -23,6 +23,16 @@ _MESSAGES = {
 }
 
 
+class InjectedFault(ServiceError):
+    """A fault a test injected: an AWS error of the test's choosing. ``status_given``: the
+    test named its status, which the registry endpoint then answers too (else the status
+    the endpoint's code has)."""
+
+    def __init__(self, code: str, message: str, status: int, status_given: bool) -> None:
+        super().__init__(code, message, status)
+        self.status_given = status_given
+
+
 @dataclass
 class Fault:
     """The next ``remaining`` calls (of ``operation``, or of any) fail with ``code``."""
@@ -32,6 +42,7 @@ class Fault:
     remaining: int
     message: str
     status: int
+    status_given: bool = False  # the test named the status: every surface answers it
 
     @classmethod
     def make(
@@ -64,6 +75,7 @@ class Fault:
             remaining=times,
             message=message if message is not None else _MESSAGES.get(code, f"Injected {code}"),
             status=status if status is not None else _FAULT_STATUS.get(code, 400),
+            status_given=status is not None,
         )
 
 
@@ -99,4 +111,4 @@ def take_fault(faults: list[Fault], operation: str) -> None:
             fault.remaining -= 1
             if fault.remaining == 0:
                 faults.remove(fault)
-            raise ServiceError(fault.code, fault.message, fault.status)
+            raise InjectedFault(fault.code, fault.message, fault.status, fault.status_given)

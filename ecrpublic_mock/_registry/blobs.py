@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .._core.digests import ALGORITHM, DIGEST
 from .._core.uploads import find_layer
 from . import errors
-from .context import API_VERSION, Response
+from .context import API_VERSION, Response, number
 
 if TYPE_CHECKING:
     from .context import Context
@@ -65,8 +65,8 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     wanted = _RANGE.fullmatch(header.strip())
     if wanted is None or not (wanted[1] or wanted[2]):
         return None
-    first = int(wanted[1]) if wanted[1] else None
-    last = int(wanted[2]) if wanted[2] else None
+    first = number(wanted[1]) if wanted[1] else None
+    last = number(wanted[2]) if wanted[2] else None
     if first is None:
         start, stop = max(size - (last or 0), 0), size
     else:

@@ -78,6 +78,18 @@ class Context:
         return f"{self.request.base}/v2/{self.name}/{tail}"
 
 
+# Past 18 digits a number is larger than anything the registry holds (and int() refuses
+# strings of more than 4,300 digits).
+_DIGITS = 18
+_BEYOND = 10**_DIGITS
+
+
+def number(digits: str) -> int:
+    """A decimal number a request gives (a range, an offset): however many digits, never
+    an error of ours; one too large to mean anything reads as larger than any size."""
+    return int(digits) if len(digits) <= _DIGITS else _BEYOND
+
+
 def ok(status: int, headers: dict[str, str], body: bytes = b"") -> Response:
     return Response(status, {**API_VERSION, **headers}, body)
 

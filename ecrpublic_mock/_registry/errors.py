@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._core import messages
 from .._core.errors import CredentialRefused
+from .._harness.faults import InjectedFault
 
 if TYPE_CHECKING:
     from .._core.errors import ServiceError
@@ -160,10 +161,14 @@ def answer_for(refusal: ServiceError | CredentialRefused | RegistryError) -> Reg
 
 
 def from_service(error: ServiceError) -> RegistryError:
-    """An API error as the registry answers it; an injected fault keeps its own code (and
-    its status, unless the code is the spec's)."""
+    """An API error as the registry answers it, under the code a registry client knows; an
+    injected fault keeps a code of its own, and the status the test gave it."""
     code = _FROM_API.get(error.code) or _BY_VALUE.get(error.code)
-    return RegistryError(code or Code(error.code, error.status), error.message)
+    if code is None:
+        code = Code(error.code, error.status)
+    elif isinstance(error, InjectedFault) and error.status_given:
+        code = Code(code.value, error.status)
+    return RegistryError(code, error.message)
 
 
 def from_failure(failure_code: str, reason: str) -> RegistryError:

@@ -15,7 +15,9 @@ from .context import JSON, ok
 if TYPE_CHECKING:
     from .context import Context, Response
 
-_COUNT = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() takes "²" too
+# ASCII digits only (str.isdigit() takes "²" too), and no more than 18 of them: a count
+# larger than anything a registry holds is refused, as one that is no number.
+_COUNT = re.compile(r"[0-9]{1,18}")
 
 
 def listing(ctx: Context) -> Response:

@@ -19,7 +19,7 @@ from .._core.uploads import (
 )
 from . import errors
 from .blobs import check_algorithm, digest
-from .context import ok
+from .context import number, ok
 
 if TYPE_CHECKING:
     from .._core.state import Upload
@@ -64,9 +64,9 @@ def _check_range(ctx: Context) -> None:
         length = ctx.request.headers.get("content-length")
         if (
             match is None
-            or int(match[1]) != received
-            or int(match[2]) < int(match[1])
-            or (length is not None and int(length) != int(match[2]) - int(match[1]) + 1)
+            or number(match[1]) != received
+            or number(match[2]) < number(match[1])
+            or (length is not None and number(length) != number(match[2]) - received + 1)
         ):
             raise errors.error(errors.CONTENT_RANGE_INVALID, range=content_range, received=received)
 

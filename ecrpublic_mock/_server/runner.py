@@ -177,6 +177,17 @@ def _config(state: MockState, request_timeout: float) -> uvicorn.Config:
     )
 
 
+def exposure(host: str) -> str | None:
+    """The warning for serving beyond this machine (None on a loopback address): the
+    command line prints it, ``EcrPublicMock.serve()`` warns with it."""
+    if ipaddress.ip_address(host).is_loopback:
+        return None
+    return (
+        f"serving on {host}, beyond this machine: the server has no authentication, "
+        "whoever reaches it can read and change the mock's state"
+    )
+
+
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on an IP literal (IPv4 or IPv6); port 0 picks a free port."""
     family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET

@@ -570,4 +570,7 @@ def test_fault_dataclass_fields():
         3,
         "Rate exceeded",
         400,
+        False,  # no status given: the registry endpoint answers its code's status
     )
+    given = Fault.make("ThrottlingException", None, 1, None, 503)
+    assert (given.status, given.status_given) == (503, True)

@@ -5,6 +5,7 @@ HTTP (docs/aws-behaviour.md, section "Registry protocol")."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 import freezegun
@@ -159,3 +160,53 @@ def test_an_anonymous_token_may_head_a_manifest(wire):
     )
     assert answer.headers["content-length"] == str(len(text))
     assert API_VERSION.items() <= answer.headers.items()
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "answered"),
+    [
+        ("DENIED", 429, (429, "DENIED")),
+        ("RepositoryNotFoundException", 500, (500, "NAME_UNKNOWN")),
+        ("RepositoryNotFoundException", None, (404, "NAME_UNKNOWN")),
+        ("SomethingOfMyOwn", 418, (418, "SomethingOfMyOwn")),
+    ],
+)
+def test_an_injected_fault_has_the_status_the_test_gave(wire, ecr_public, code, status, answered):
+    """A fault's status, where the test names one, is the registry's answer too; else the
+    status of the registry's code for it."""
+    text = wire.image()
+    ecr_public.inject_fault(code, operation="PutImage", status=status, message="injected")
+    assert_error(wire.put("v1", text), *answered, "injected")
+
+
+@pytest.mark.ecr_public(min_layer_part_size=1)
+def test_numbers_of_any_length_are_answered_never_crashed_on(wire):
+    """A 5,000-digit number (Python's int() refuses more than 4,300 digits) in ``?n=``, a
+    ``Range`` or a ``Content-Range`` gets the protocol's answer: 400 or 416."""
+    huge = "9" * 5000
+    name = wire.name()
+    answer = wire.request("GET", f"/v2/{name}/tags/list?n={huge}")
+    assert_error(
+        answer, 400, "PAGINATION_NUMBER_INVALID", f"invalid number of results requested: '{huge}'"
+    )
+    digest = wire.upload(b"some bytes")
+    answer = wire.request("GET", f"/v2/{name}/blobs/{digest}", headers={"Range": f"bytes={huge}-"})
+    message = f"the range 'bytes={huge}-' is not satisfiable: the blob has 10 bytes"
+    assert_error(answer, 416, "RANGE_NOT_SATISFIABLE", message, content_range="bytes */10")
+    answer = wire.request("GET", f"/v2/{name}/blobs/{digest}", headers={"Range": f"bytes=-{huge}"})
+    assert (answer.status, answer.body) == (206, b"some bytes")
+    location = wire.session()
+    answer = wire.request("PATCH", location, b"abc", headers={"Content-Range": f"0-{huge}"})
+    message = f"invalid content range '0-{huge}': the upload has 0 bytes"
+    assert_error(answer, 416, "BLOB_UPLOAD_INVALID", message)
+
+
+def test_a_password_nested_too_deep_is_refused(wire):
+    """A password that is JSON nested deeper than the decoder goes is no password of this
+    registry: 403 DENIED, as any other."""
+    nested = base64.b64encode(b"[" * 5_000).decode()  # deeper than the decoder goes
+    credentials = base64.b64encode(f"AWS:{nested}".encode()).decode()
+    answer = wire.request(
+        "GET", "/token/", headers={"Authorization": f"Basic {credentials}"}, token=None
+    )
+    assert_error(answer, 403, "DENIED", "Not Authorized")

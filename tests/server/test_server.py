@@ -20,6 +20,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import warnings
 
 import boto3
 import botocore.session
@@ -1090,6 +1091,23 @@ def test_a_host_beyond_loopback_is_warned_about():
         assert "no authentication" in warning
     finally:
         reap(process)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "127.0.0.1"])
+def test_serve_in_process_warns_as_the_command_line_does(host):
+    """``EcrPublicMock.serve()`` beyond loopback warns with the command line's text."""
+    with mock_ecr_public() as ecr, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ecr.serve(host=host) as served:
+            assert served.url.startswith(f"http://{host}:")
+    texts = [str(warning.message) for warning in caught if warning.category is UserWarning]
+    if host == "127.0.0.1":
+        assert texts == []
+    else:
+        assert texts == [
+            "serving on 0.0.0.0, beyond this machine: the server has no authentication, "
+            "whoever reaches it can read and change the mock's state"
+        ]
 
 
 def without_uvicorn(monkeypatch):
