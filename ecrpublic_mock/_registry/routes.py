@@ -94,17 +94,20 @@ def handle(state: MockState, request: Request, read: Read) -> Response:
 
 
 def _serve(state: MockState, request: Request, read: Read) -> Response:
-    route, match = _match(request.path)
-    grant = auth.grant(state, request) if route is None or route.token_needed else None
-    if route is None or match is None:
+    matched = _match(request.path)
+    # Every path but the token endpoint's wants a token first, even one nothing is at.
+    token_needed = matched is None or matched[0].token_needed
+    grant = auth.grant(state, request) if token_needed else None
+    if matched is None:
         raise errors.error(errors.NO_ROUTE)
+    route, fields = matched
     endpoint = route.methods.get(request.method)
     if endpoint is None:
         raise errors.error(errors.OPERATION_UNSUPPORTED, {"Allow": ", ".join(route.methods)})
     handler, operation = endpoint
-    fields = match.groupdict()
-    ctx = Context(state, request, read, fields.get("name", ""), fields.get("ref", ""), grant=grant)
-    ctx.pushing = route.pushing or request.method not in _READS
+    pushing = route.pushing or request.method not in _READS
+    name, ref = fields.get("name", ""), fields.get("ref", "")
+    ctx = Context(state, request, read, name, ref, pushing, grant)
     if grant is not None:
         with state.lock:
             check_access(state.registry, ctx.path, grant, pushing=ctx.pushing)
@@ -113,12 +116,13 @@ def _serve(state: MockState, request: Request, read: Read) -> Response:
     return _as_operation(ctx, operation, handler)
 
 
-def _match(path: str) -> tuple[Route | None, re.Match[str] | None]:
+def _match(path: str) -> tuple[Route, dict[str, str]] | None:
+    """The first route whose pattern the path is, with what the pattern named in it."""
     for route in ROUTES:
         match = route.pattern.fullmatch(path)
         if match is not None:
-            return route, match
-    return None, None
+            return route, match.groupdict()
+    return None
 
 
 def _as_operation(ctx: Context, operation: str, handler: Handler) -> Response:
