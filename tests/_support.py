@@ -15,12 +15,11 @@ import pytest
 
 ACCOUNT = "123456789012"
 
+# The installed botocore's ecr-public model: what the tests take their expectations from.
+MODEL = botocore.session.get_session().get_service_model("ecr-public")
 # botocore 1.44.18's model added premium repositories (and 18 more operations); an older
 # model has none, and their tests skip by model, never by version number.
-PREMIUM_MODEL = (
-    "CreatePremiumRepository"
-    in botocore.session.get_session().get_service_model("ecr-public").operation_names
-)
+PREMIUM_MODEL = "CreatePremiumRepository" in MODEL.operation_names
 needs_premium = pytest.mark.skipif(
     not PREMIUM_MODEL, reason="this botocore's ecr-public model has no premium repositories"
 )

@@ -19,10 +19,10 @@ import re
 import urllib.parse
 
 import boto3
-import botocore.session
 import pytest
 from _support import (
     ACCOUNT,
+    MODEL,
     PREMIUM_MODEL,
     PREMIUM_MODULE,
     assert_error,
@@ -35,8 +35,6 @@ from botocore.exceptions import WaiterError
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
-
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 pytestmark = PREMIUM_MODULE
 

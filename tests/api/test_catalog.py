@@ -15,6 +15,7 @@ import botocore.session
 import pytest
 from _support import (
     ACCOUNT,
+    MODEL,
     assert_error,
     assert_unsupported_in_us_west_2,
     body,
@@ -24,7 +25,6 @@ from _support import (
 
 from ecrpublic_mock import mock_ecr_public
 
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 INPUT = MODEL.shape_for("RepositoryCatalogDataInput").members
 OUTPUT_FIELDS = set(MODEL.shape_for("RepositoryCatalogData").members)
 DESCRIPTION_MAX = INPUT["description"].metadata["max"]

@@ -61,6 +61,7 @@ from _manifests import (
     OCI_MANIFEST,
 )
 from _shapes import violations
+from _support import MODEL as SERVICE
 from _support import PREMIUM_MODEL, PREMIUM_OPTIONS
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
@@ -69,7 +70,6 @@ from hypothesis import strategies as st
 
 from ecrpublic_mock import EcrPublicMockBug, mock_ecr_public
 
-SERVICE = botocore.session.get_session().get_service_model("ecr-public")
 OPERATIONS = list(SERVICE.operation_names)
 GENERIC_ERRORS = frozenset(
     {

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 
 import boto3
-import botocore.session
 import pytest
 from _support import (
     ACCOUNT,
@@ -29,8 +28,6 @@ from _support import (
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 pytestmark = PREMIUM_MODULE
 

@@ -31,7 +31,6 @@ import json
 from typing import Any
 
 import boto3
-import botocore.session
 import pytest
 from _manifests import (
     DOCKER_LIST,
@@ -50,12 +49,12 @@ from _manifests import (
     upload,
 )
 from _shapes import violations
+from _support import MODEL as SERVICE
 from _support import PREMIUM_MODEL
 from botocore.exceptions import ClientError
 
 from ecrpublic_mock import mock_ecr_public
 
-SERVICE = botocore.session.get_session().get_service_model("ecr-public")
 OPERATIONS = list(SERVICE.operation_names)
 ERROR_SHAPES = {shape.name: shape for shape in SERVICE.error_shapes}
 GENERIC_ERRORS = {

@@ -15,13 +15,18 @@ chooses.
 import json
 
 import boto3
-import botocore.session
 import pytest
-from _support import ACCOUNT, assert_error, assert_unsupported_in_us_west_2, body, repo_not_found
+from _support import (
+    ACCOUNT,
+    MODEL,
+    assert_error,
+    assert_unsupported_in_us_west_2,
+    body,
+    repo_not_found,
+)
 
 from ecrpublic_mock import mock_ecr_public
 
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 POLICY_MAX = (
     MODEL.operation_model("SetRepositoryPolicy").input_shape.members["policyText"].metadata["max"]
 )

@@ -17,7 +17,6 @@ import datetime as dt
 import json
 
 import boto3
-import botocore.session
 import pytest
 from _manifests import (
     HELM_CONFIG,
@@ -30,6 +29,7 @@ from _manifests import (
 )
 from _support import (
     ACCOUNT,
+    MODEL,
     PREMIUM_MODEL,
     PREMIUM_MODULE,
     assert_error,
@@ -41,8 +41,6 @@ from botocore.config import Config
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
-
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 pytestmark = PREMIUM_MODULE
 # The four combinations of the publisher's prerequisites, each a mock of its own.

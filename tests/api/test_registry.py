@@ -14,12 +14,11 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
-from _support import ACCOUNT, assert_error, assert_unsupported_in_us_west_2, body, invalid
+from _support import ACCOUNT, MODEL, assert_error, assert_unsupported_in_us_west_2, body, invalid
 from freezegun import freeze_time
 
 from ecrpublic_mock import mock_ecr_public
 
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 DISPLAY_NAME_MAX = MODEL.shape_for("RegistryCatalogData").members["displayName"].metadata["max"]
 TOKEN_PATTERN = (
     MODEL.shape_for("AuthorizationData").members["authorizationToken"].metadata["pattern"]

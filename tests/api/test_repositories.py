@@ -12,14 +12,13 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
-from _support import ACCOUNT, assert_error, invalid, repo_not_found
+from _support import ACCOUNT, MODEL, assert_error, invalid, repo_not_found
 from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecrpublic_mock import EcrPublicMock, mock_ecr_public
 
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 NAME_SHAPE = MODEL.operation_model("CreateRepository").input_shape.members["repositoryName"]
 NAME_PATTERN = NAME_SHAPE.metadata["pattern"]
 NAME_MAX = NAME_SHAPE.metadata["max"]

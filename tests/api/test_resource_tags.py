@@ -13,11 +13,17 @@ import boto3
 import botocore.exceptions
 import botocore.session
 import pytest
-from _support import ACCOUNT, assert_error, assert_unsupported_in_us_west_2, body, repo_not_found
+from _support import (
+    ACCOUNT,
+    MODEL,
+    assert_error,
+    assert_unsupported_in_us_west_2,
+    body,
+    repo_not_found,
+)
 
 from ecrpublic_mock import mock_ecr_public
 
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 TAG_SHAPE = MODEL.shape_for("Tag").members
 KEY_MAX = TAG_SHAPE["Key"].metadata["max"]
 VALUE_MAX = TAG_SHAPE["Value"].metadata["max"]

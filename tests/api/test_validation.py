@@ -25,13 +25,11 @@ import botocore.model
 import botocore.session
 import botocore.validate
 import pytest
-from _support import assert_error, invalid
+from _support import MODEL, assert_error, invalid
 from botocore import xform_name
 from botocore.config import Config
 
 from ecrpublic_mock import mock_ecr_public
-
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 
 # Candidate strings, tried in order, to build a value a string shape accepts.
 _CANDIDATES = [

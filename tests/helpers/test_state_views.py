@@ -25,13 +25,12 @@ import botocore.exceptions
 import botocore.session
 import pytest
 from _manifests import HELM_CONFIG
-from _support import PREMIUM_OPTIONS, needs_premium
+from _support import MODEL, PREMIUM_OPTIONS, needs_premium
 from freezegun import freeze_time
 
 from ecrpublic_mock import ImageView, LayerView, RepositoryView, mock_ecr_public
 
 ACCOUNT = "123456789012"
-MODEL = botocore.session.get_session().get_service_model("ecr-public")
 # Members and operations botocore 1.44.18's model added: an older model's answers lack them.
 IMAGE_DETAIL = set(MODEL.shape_for("ImageDetail").members)
 REPOSITORY = set(MODEL.shape_for("Repository").members)
