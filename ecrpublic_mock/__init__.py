@@ -11,7 +11,7 @@ from ._core.settings import Mutability
 from ._harness.calls import Call
 
 if TYPE_CHECKING:
-    from ._helpers.views import ImageView, LayerView, RepositoryView
+    from ._helpers.views import ImageView, LayerView, RepositoryView, UploadView
     from ._server.runner import BackgroundServer
 
 __all__ = [
@@ -24,11 +24,12 @@ __all__ = [
     "MockOptions",
     "Mutability",
     "RepositoryView",
+    "UploadView",
     "mock_ecr_public",
 ]
 __version__ = "0.1.0"
 
-_VIEWS = frozenset({"ImageView", "LayerView", "RepositoryView"})
+_VIEWS = frozenset({"ImageView", "LayerView", "RepositoryView", "UploadView"})
 
 
 def __getattr__(name: str) -> Any:

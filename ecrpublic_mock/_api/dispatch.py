@@ -35,6 +35,7 @@ def answer(state: MockState, operation: str, region: str, body: bytes | str | No
     converted: Any = None
     first: ServiceError | None = None  # answered even before an injected fault
     later: ServiceError | None = None  # answered after an injected fault
+    size = len(body) if body is not None else 0
     try:
         parsed = _parse(body)
         params = parsed if isinstance(parsed, dict) else params
@@ -66,9 +67,9 @@ def answer(state: MockState, operation: str, region: str, body: bytes | str | No
         except ServiceError as error:
             status, payload, outcome = error.status, error_payload(error), error.code
         except EcrPublicMockBug:
-            state.calls.append(Call(operation, logged(operation, params), "EcrPublicMockBug"))
+            state.calls.append(Call(operation, logged(operation, params, size), "InternalFailure"))
             raise
-        state.calls.append(Call(operation, logged(operation, params), outcome))
+        state.calls.append(Call(operation, logged(operation, params, size), outcome))
     return encode(status, payload)
 
 

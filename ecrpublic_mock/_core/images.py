@@ -12,6 +12,7 @@ from .manifests import Manifest, image_id, parse
 from .media_types import HELM_CONFIG
 from .scans import scan
 from .state import Image, TagRecord
+from .uploads import expire, release_layers, use_layers
 
 if TYPE_CHECKING:
     from .state import Registry, Repository
@@ -32,6 +33,7 @@ def put_image(
     nothing."""
     settings = registry.settings
     manifest = parse(manifest_text, media_type, settings.max_layers_per_image)
+    expire(registry)  # a layer unused past its deadline is not there
     computed = digest_of(manifest_text.encode())
     if digest is not None and digest != computed:
         raise messages.error(messages.IMAGE_DIGEST_MISMATCH, digest=digest, repo=repo)
@@ -110,9 +112,11 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
         size=size,
         config_digest=config.digest if config is not None else None,
         references=references,
+        layers=tuple(dict.fromkeys(manifest.required_blobs)),
         subject=manifest.subject.digest if manifest.subject is not None else None,
     )
     repo.images.add(digest, image)
+    use_layers(repo, image.layers)
     if image.artifact_media_type == HELM_CONFIG:
         repo.helm_images += 1
     else:
@@ -139,8 +143,10 @@ def untag(repo: Repository, record: TagRecord) -> None:
 
 
 def delete_image(repo: Repository, image: Image) -> None:
-    """Remove an image, its tags and its place in the lists that named it."""
+    """Remove an image, its tags, its place in the lists that named it, and the layers
+    only it named."""
     repo.images.remove(image.digest)
+    release_layers(repo, image.layers)
     repo.deprecated.pop(image.digest, None)
     if image.artifact_media_type == HELM_CONFIG:
         repo.helm_images -= 1

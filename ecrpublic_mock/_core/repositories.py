@@ -9,6 +9,7 @@ from .catalog import store_catalog
 from .clock import now
 from .state import FREE, Repository
 from .tags import apply_tags
+from .uploads import drop_layers
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -71,3 +72,4 @@ def delete_repository(registry: Registry, repo: Repository, *, force: bool) -> N
     # Its open uploads die with it (their bytes are freed): O(its uploads), not O(all).
     for upload_id in repo.uploads:
         del registry.uploads[upload_id]
+    drop_layers(registry, repo)

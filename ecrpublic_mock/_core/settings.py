@@ -31,6 +31,10 @@ class Settings:
     max_layer_size: int = 10_000 * 1024 * 1024
     # Not on ECR Public's quota page; private ECR documents 4,200 layers per image.
     max_layers_per_image: int = 4_200
+    # Seconds an open upload is kept with no part arriving, and a layer uploaded is kept
+    # with no image naming it. AWS leaves both undocumented; the mock chooses an hour
+    # (docs/aws-behaviour.md, "Layers and uploads that nobody uses").
+    upload_expiry: int = 3_600
     # While served, repository and registry URIs name the server (so that what a test
     # pushes to lands in the mock); True keeps AWS's ``public.ecr.aws`` form.
     public_uris: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,9 @@ class Layer:
 
     blob: Blob
     media_type: str
+    # How many of the repository's images name it (as a layer or as their config): it goes
+    # with the last of them (docs/aws-behaviour.md, "Layers and uploads that nobody uses").
+    images: int = 0
 
 
 @dataclass(eq=False, repr=False)
@@ -84,6 +88,8 @@ class Upload:
 
     upload_id: str
     repository: Repository
+    # When it expires unless a part arrives first (Settings.upload_expiry).
+    expires_at: datetime.datetime
     chunks: list[bytes] = field(default_factory=list)
     received: int = 0  # bytes so far; the next chunk starts here
     # The size of each part: the bytes one request brought (an UploadLayerPart, a PATCH).
@@ -111,6 +117,7 @@ class Image:
     size: int
     config_digest: str | None
     references: tuple[str, ...]  # images a manifest list/index names
+    layers: tuple[str, ...] = ()  # the layers and config it names, each once
     subject: str | None = None  # the digest of the manifest named as its OCI 1.1 subject
     pushed_at: datetime.datetime = field(default_factory=now_in_seconds)
     tags: dict[str, None] = field(default_factory=dict)  # ordered set, push order
@@ -222,8 +229,14 @@ class Registry:
         self._key: bytes | None = None
         self.repositories: OrderedIndex[Repository] = OrderedIndex()  # FREE
         self.premium: OrderedIndex[Repository] = OrderedIndex()  # PREMIUM, by name too
-        self.blobs: dict[str, Blob] = {}
+        # Each blob once, however many repositories have it as a layer; a blob no layer
+        # holds any more is released with its last layer.
+        self.blobs: weakref.WeakValueDictionary[str, Blob] = weakref.WeakValueDictionary()
+        # Open uploads, the one idle longest first (each part moves its upload last).
         self.uploads: dict[str, Upload] = {}
+        # Layers uploaded that no image names yet, with their repository and when they
+        # expire unless an image names them first; the oldest first.
+        self.unused: dict[Layer, tuple[Repository, datetime.datetime]] = {}
         # the registry's own catalog data (displayName, description, logoUrl)
         self.catalog: dict[str, Any] = {}
         # Marketplace products the account holds an active agreement for (as a buyer).

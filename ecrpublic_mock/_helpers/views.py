@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.repositories import find_repository
 from .._core.state import FREE
+from .._core.uploads import expire
 
 if TYPE_CHECKING:
     import datetime
     from collections.abc import Mapping
 
     from .._core.settings import Mutability
-    from .._core.state import Image, Layer, Registry, Repository
+    from .._core.state import Image, Layer, Registry, Repository, Upload
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,19 @@ class LayerView:
     digest: str
     size: int
     media_type: str
+    # How many images of the repository name it; 0: uploaded, no image names it yet (it
+    # expires unless one does within Settings.upload_expiry seconds).
+    images: int
+    expires_at: datetime.datetime | None  # when, for a layer no image names
+
+
+@dataclass(frozen=True)
+class UploadView:
+    """An open upload session (InitiateLayerUpload, or a registry client's POST)."""
+
+    upload_id: str
+    received: int  # bytes so far
+    expires_at: datetime.datetime  # unless a part arrives first
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class RepositoryView:
     images: Mapping[str, ImageView]  # by digest, in push order
     tags: Mapping[str, str]  # image tag -> digest
     layers: Mapping[str, LayerView]  # by digest
+    uploads: Mapping[str, UploadView]  # open upload sessions, by id
     repository_type: str  # FREE or PREMIUM
     state: str | None  # premium: DRAFT, AVAILABLE or HIDDEN
     marketplace_products: tuple[str, ...]  # premium
@@ -74,8 +89,19 @@ def _image(repo: Repository, image: Image) -> ImageView:
     )
 
 
-def _layer(digest: str, layer: Layer) -> LayerView:
-    return LayerView(digest=digest, size=layer.blob.size, media_type=layer.media_type)
+def _layer(registry: Registry, digest: str, layer: Layer) -> LayerView:
+    unused = registry.unused.get(layer)
+    return LayerView(
+        digest=digest,
+        size=layer.blob.size,
+        media_type=layer.media_type,
+        images=layer.images,
+        expires_at=unused[1] if unused is not None else None,
+    )
+
+
+def _upload(upload: Upload) -> UploadView:
+    return UploadView(upload.upload_id, upload.received, upload.expires_at)
 
 
 def _repository(repo: Repository) -> RepositoryView:
@@ -95,7 +121,10 @@ def _repository(repo: Repository) -> RepositoryView:
         policy=repo.policy,
         images=MappingProxyType({image.digest: _image(repo, image) for image in images}),
         tags=MappingProxyType({record.tag: record.digest for record in records}),
-        layers=MappingProxyType({d: _layer(d, layer) for d, layer in repo.layers.items()}),
+        layers=MappingProxyType(
+            {d: _layer(repo.registry, d, layer) for d, layer in repo.layers.items()}
+        ),
+        uploads=MappingProxyType({u: _upload(repo.registry.uploads[u]) for u in repo.uploads}),
         repository_type=repo.kind,
         state=repo.state,
         marketplace_products=tuple(repo.products),
@@ -107,6 +136,7 @@ def repositories(registry: Registry, kind: str = FREE) -> Mapping[str, Repositor
     """Every repository of ``kind``, in creation order, as it is now (later changes don't
     show); deprecated images whose time has come are gone."""
     with registry.lock:
+        expire(registry)
         index = registry.namespace(kind)
         names = [repo.name for repo in index.page(-1, len(index))[0]]
         repos = [find_repository(registry, name, kind) for name in names]

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .._core.paths import RepositoryPath, repository_at
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Generator, Iterable
 
     from .._core.state import Registry, Repository
     from .._core.tokens import Grant
     from .._harness.state import MockState
 
-    Read = Callable[[], bytes]
+    # A handler that reads the request's body is a generator: each ``yield`` asks for the
+    # next part (``b""`` at the end), which the server sends in once it has arrived whole.
+    # No thread waits for a body's bytes: the server runs each step when its part is there.
+    T = TypeVar("T")
+    Body = Generator[None, bytes, T]
 
 # The registry endpoint's service name, in its challenge (docs/aws-behaviour.md).
 SERVICE = "public.ecr.aws"
@@ -47,15 +51,24 @@ class Response:
     length: int | None = None
 
 
+class BodyCut(Exception):
+    """The request's body will not come whole: its client went (``ClientDisconnected``)
+    or was too slow (``RequestTimeout``, answered 408). Thrown into a handler reading the
+    body, so that it ends what it began; ``code`` is what the call log records."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
 @dataclass
 class Context:
-    """One request as its route's handler sees it: the mock's state, the request, its
-    body (``read()`` gives the next part, ``b""`` at the end), and the repository path
-    and reference the route matched. ``pushing`` says whether the request changes it."""
+    """One request as its route's handler sees it: the mock's state, the request, and the
+    repository path and reference the route matched. ``pushing`` says whether the request
+    changes it. A handler reads the body by yielding (``Body``)."""
 
     state: MockState
     request: Request
-    read: Read
     name: str = ""
     ref: str = ""
     pushing: bool = False

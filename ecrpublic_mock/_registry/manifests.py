@@ -19,7 +19,7 @@ from .blobs import check_algorithm
 from .context import API_VERSION, Response, ok
 
 if TYPE_CHECKING:
-    from .context import Context
+    from .context import Body, Context
 
 # How a manifest kind is named when a client's Accept header leaves it out.
 _KINDS = {
@@ -77,14 +77,14 @@ def manifest_limit() -> int:
     return limit
 
 
-def put(ctx: Context) -> Response:
+def put(ctx: Context) -> Body[Response]:
     """PutImage by tag or by digest; the type is the manifest's, or its Content-Type's."""
     if DIGEST.fullmatch(ctx.ref):
         check_algorithm(ctx.ref)
     elif not _TAG.fullmatch(ctx.ref):
         raise errors.error(errors.TAG_MALFORMED, tag=ctx.ref)
     parts, size, limit = [], 0, manifest_limit()
-    while chunk := ctx.read():
+    while chunk := (yield):
         size += len(chunk)
         if size > limit:
             raise errors.error(errors.MANIFEST_TOO_LARGE, limit=limit)

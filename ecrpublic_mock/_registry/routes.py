@@ -20,15 +20,16 @@ from .._core.paths import RepositoryPath, check_access
 from .._harness.calls import Call
 from .._harness.faults import take_fault
 from . import auth, blobs, errors, manifests, referrers, tags, uploads
-from .context import Context, Request, Response, challenge, error_answer
+from .context import BodyCut, Context, Request, Response, challenge, error_answer
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from .._harness.state import MockState
-    from .context import Read
+    from .context import Body
 
-    Handler = Callable[[Context], Response]
+    # A handler answers at once, or reads the body first (a generator: context.Body).
+    Handler = Callable[[Context], Response | Body[Response]]
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,13 @@ ROUTES = (
 _READS = ("GET", "HEAD")
 
 
-def handle(state: MockState, request: Request, read: Read) -> Response:
-    """Answer one request; every refusal is the protocol's error answer."""
+def exchange(state: MockState, request: Request) -> Body[Response]:
+    """Answer one request, its body sent in part by part as ``context.Body`` says (a
+    request with no body to read answers at the first step); every refusal is the
+    protocol's error answer. A body that will not come whole is thrown in as
+    ``BodyCut``, which ends the exchange with it."""
     try:
-        return _serve(state, request, read)
+        return (yield from _serve(state, request))
     except (ServiceError, CredentialRefused, errors.RegistryError) as refusal:
         error = errors.answer_for(refusal)
         headers = error.headers
@@ -93,7 +97,7 @@ def handle(state: MockState, request: Request, read: Read) -> Response:
         return error_answer(error.code.status, error.code.value, error.message, headers)
 
 
-def _serve(state: MockState, request: Request, read: Read) -> Response:
+def _serve(state: MockState, request: Request) -> Body[Response]:
     matched = _match(request.path)
     # Every path but the token endpoint's wants a token first, even one nothing is at.
     token_needed = matched is None or matched[0].token_needed
@@ -107,13 +111,20 @@ def _serve(state: MockState, request: Request, read: Read) -> Response:
     handler, operation = endpoint
     pushing = route.pushing or request.method not in _READS
     name, ref = fields.get("name", ""), fields.get("ref", "")
-    ctx = Context(state, request, read, name, ref, pushing, grant)
+    ctx = Context(state, request, name, ref, pushing, grant)
     if grant is not None:
         with state.lock:
             check_access(state.registry, ctx.path, grant, pushing=ctx.pushing)
     if operation is None:
-        return handler(ctx)
-    return _as_operation(ctx, operation, handler)
+        return (yield from _run(handler, ctx))
+    return (yield from _as_operation(ctx, operation, handler))
+
+
+def _run(handler: Handler, ctx: Context) -> Body[Response]:
+    answered = handler(ctx)
+    if isinstance(answered, Response):
+        return answered
+    return (yield from answered)
 
 
 def _match(path: str) -> tuple[Route, dict[str, str]] | None:
@@ -125,18 +136,24 @@ def _match(path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
-def _as_operation(ctx: Context, operation: str, handler: Handler) -> Response:
+def _as_operation(ctx: Context, operation: str, handler: Handler) -> Body[Response]:
     """Run a push as the API operation it amounts to: its injected faults first, then the
-    request, logged with its outcome."""
+    request, logged with its outcome: ``success``, the code refused with, ``BodyCut``'s
+    code, or ``InternalFailure`` (a bug in the mock); never a Python class name."""
     state, outcome = ctx.state, "success"
     named = ctx.ref  # an upload's id, once the session starts
     try:
         with state.lock:
             take_fault(state.faults, operation)
-        return handler(ctx)
-    except BaseException as error:  # whatever ended it: a refusal, a timeout, ...
-        code = getattr(error, "code", type(error).__name__)
-        outcome = code.value if isinstance(code, errors.Code) else code
+        return (yield from _run(handler, ctx))
+    except (ServiceError, BodyCut) as error:
+        outcome = error.code
+        raise
+    except errors.RegistryError as error:
+        outcome = error.code.value
+        raise
+    except BaseException:
+        outcome = "InternalFailure"
         raise
     finally:
         with state.lock:

@@ -23,22 +23,28 @@ from .context import number, ok
 
 if TYPE_CHECKING:
     from .._core.state import Upload
-    from .context import Context, Response
+    from .context import Body, Context, Response
 
 _CONTENT_RANGE = re.compile(r"(?:bytes[= ])?([0-9]+)-([0-9]+)")
 
 
-def start(ctx: Context) -> Response:
-    """A session (a mount request gets one too), or a whole blob with ``?digest=``."""
+def start(ctx: Context) -> Body[Response]:
+    """A session (a mount request gets one too), or a whole blob with ``?digest=``: its
+    upload is closed whatever ends it, since no client was told its id."""
     query = ctx.request.query
     expected = digest(query["digest"]) if "digest" in query else None
     with ctx.state.lock:
         upload = open_upload(ctx.registry, ctx.repository())
     ctx.ref = upload.upload_id
-    if expected is not None:
-        _receive(ctx)
+    if expected is None:
+        return _session(ctx, 0, 202)
+    try:
+        yield from _receive(ctx)
         return _finish(ctx, expected)
-    return _session(ctx, 0, 202)
+    finally:
+        with ctx.state.lock:
+            if is_open(ctx.registry, upload):
+                close_upload(ctx.registry, upload)
 
 
 def status(ctx: Context) -> Response:
@@ -47,10 +53,10 @@ def status(ctx: Context) -> Response:
     return _session(ctx, received, 204)
 
 
-def patch(ctx: Context) -> Response:
+def patch(ctx: Context) -> Body[Response]:
     """A chunk, in order: ``Content-Range`` (optional) must start where the upload is."""
     _check_range(ctx)
-    return _session(ctx, _receive(ctx), 202)
+    return _session(ctx, (yield from _receive(ctx)), 202)
 
 
 def _check_range(ctx: Context) -> None:
@@ -71,12 +77,12 @@ def _check_range(ctx: Context) -> None:
             raise errors.error(errors.CONTENT_RANGE_INVALID, range=content_range, received=received)
 
 
-def finish(ctx: Context) -> Response:
+def finish(ctx: Context) -> Body[Response]:
     """The closing PUT, with the last chunk or none: a last chunk out of order is refused
     as a PATCH's is (416), before the upload is touched, so the session stays usable."""
     expected = digest(ctx.request.query.get("digest"))
     _check_range(ctx)
-    _receive(ctx)
+    yield from _receive(ctx)
     return _finish(ctx, expected)
 
 
@@ -102,7 +108,7 @@ def _session(ctx: Context, received: int, status: int) -> Response:
     )
 
 
-def _receive(ctx: Context) -> int:
+def _receive(ctx: Context) -> Body[int]:
     """Append the request's body to the upload as it arrives; the bytes received so far.
     The upload is found once; closed meanwhile, it is looked for again, so that the error
     says what went (its repository, or the upload). The request's body is one part."""
@@ -110,7 +116,7 @@ def _receive(ctx: Context) -> int:
         upload = _upload(ctx)
     size = 0
     while True:
-        chunk = ctx.read()
+        chunk = yield
         with ctx.state.lock:
             if not is_open(ctx.registry, upload):
                 _upload(ctx)  # raises: NAME_UNKNOWN or BLOB_UPLOAD_UNKNOWN

@@ -25,19 +25,22 @@ us-east-1.`` for every operation, GetAuthorizationToken included. An unsigned re
 (no scope) is served as us-east-1, so ``curl`` works. Signatures are not checked.
 
 Bodies are read with a limit derived from botocore's model (``max_body_size``): a larger
-one is answered 413 before it is read. A client that stops sending its body for
-``request_timeout`` seconds is answered 408. Both answers close the connection: the rest
-of the body, if it ever comes, is not read as a next request.
+one is answered 413 before it is read. A body must come at 1 MiB per ``request_timeout``
+seconds at least (``bodies.BodyReader``): a slower one, a byte now and then included, is answered 408.
+Both answers close the connection: the rest of the body, if it ever comes, is not read as
+a next request. Bodies are received on the event loop; a worker thread only ever handles
+a part that has arrived whole, so slow clients hold no thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import traceback
 import urllib.parse
-from functools import cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -52,9 +55,10 @@ from .._core.errors import EcrPublicMockBug
 from .._core.reports import PATH as REPORTS
 from .._core.reports import download
 from .._model import service_model
+from .._registry.context import BodyCut, error_answer
 from .._registry.context import Request as RegistryRequest
-from .._registry.context import error_answer
-from .._registry.routes import handle
+from .._registry.routes import exchange
+from .bodies import BodyReader, Disconnected, EarlyAnswer, max_body_size, too_large
 from .control import PREFIX, ControlError
 from .control import ROUTES as CONTROL_ROUTES
 
@@ -64,6 +68,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from .._harness.state import MockState
+    from .._registry.context import Body
+    from .._registry.context import Response as RegistryResponse
     from .control import Operation
 
     Scope = MutableMapping[str, Any]
@@ -72,33 +78,23 @@ if TYPE_CHECKING:
     Send = Callable[[Message], Awaitable[None]]
     Answer = tuple[int, dict[str, str], bytes]
 
-# Room for everything in a request besides its largest member (names, ids, numbers, JSON).
-_ENVELOPE = 64 * 1024
-# How much of a registry upload's body is gathered before it goes to the registry: big
-# enough that the hand-over to the worker thread costs nothing next to hashing it.
-_PART = 1024 * 1024
 _JSON = {"Content-Type": "application/json"}
 
 
-@cache
-def max_body_size() -> int:
-    """The largest request body the service's model allows, in bytes on the wire.
+def _advance(steps: Body[RegistryResponse], part: bytes | None) -> RegistryResponse | None:
+    """Run the exchange up to its next request for a part (None) or to its answer."""
+    try:
+        steps.send(part)  # type: ignore[arg-type]  # None starts the generator
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    return None
 
-    The largest member of any request is a blob (UploadLayerPart's ``layerPartBlob``,
-    20 MiB in the model), sent as base64: 4 characters per 3 bytes. Every other member is
-    far smaller (PutImage's manifest, the largest string, is 4 MiB), so the blob in base64
-    and an envelope for the rest bound every valid request.
-    """
-    largest = 0
-    model = service_model()
-    for name in model.operation_names:
-        shape: Any = model.operation_model(name).input_shape
-        members = list(shape.members.values()) if shape is not None else []
-        nested = [m for s in members if s.type_name == "structure" for m in s.members.values()]
-        for member in members + nested:
-            if member.type_name == "blob":
-                largest = max(largest, member.metadata.get("max", 0))
-    return 4 * -(-largest // 3) + _ENVELOPE
+
+def _cut(steps: Body[RegistryResponse], cut: BodyCut) -> None:
+    """The body will not come whole: the exchange ends with it (its handler ends what it
+    began, the call log records the cut's code)."""
+    with contextlib.suppress(BodyCut, StopIteration):
+        steps.throw(cut)
 
 
 class MockApp:
@@ -140,7 +136,7 @@ class MockApp:
         scope["app"] = self  # Starlette's routes raise their 404 and 405 to the tables
         try:
             await self.router(scope, receive, send)
-        except _Disconnected:
+        except Disconnected:
             return
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -149,28 +145,21 @@ class MockApp:
         await _respond(send, status, headers, data, len(data))
 
     async def _registry(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The registry protocol: the request handled in a worker thread, which pulls the
-        body from here a part (about ``_PART`` bytes) at a time; a streamed answer is sent
-        chunk by chunk, as uvicorn's flow control lets it out."""
-        loop = asyncio.get_running_loop()
-        more = True
-
-        async def next_part() -> bytes:
-            nonlocal more
-            parts: list[bytes] = []
-            size = 0
-            while more and size < _PART:
-                message = await self._message(receive)
-                chunk = message.get("body", b"")
-                more = message.get("more_body", False)
-                parts.append(chunk)
-                size += len(chunk)
-            return b"".join(parts)  # one part alone is not copied
-
-        def read() -> bytes:
-            return asyncio.run_coroutine_threadsafe(next_part(), loop).result()
-
-        response = await asyncio.to_thread(handle, self.state, _registry_request(scope), read)
+        """The registry protocol: each step of the exchange (``_registry.routes``) runs in a
+        worker thread once the part of the body it asks for has arrived whole, received
+        here on the event loop; no thread waits for a client's bytes. A streamed answer
+        is sent chunk by chunk, as uvicorn's flow control lets it out."""
+        steps = exchange(self.state, _registry_request(scope))
+        body = BodyReader(receive, self.request_timeout)
+        response = await asyncio.to_thread(_advance, steps, None)
+        while response is None:
+            try:
+                part = await body.part()
+            except (EarlyAnswer, Disconnected) as cut:
+                code = cut.code if isinstance(cut, EarlyAnswer) else "ClientDisconnected"
+                await asyncio.to_thread(_cut, steps, BodyCut(code, str(cut)))
+                raise
+            response = await asyncio.to_thread(_advance, steps, part)
         length = len(response.body) if response.length is None else response.length
         await _respond(send, response.status, response.headers, response.body, length, more=True)
         for chunk in response.stream or ():
@@ -204,43 +193,18 @@ class MockApp:
             raise ControlError(403, "AccessDenied", message)
         await _respond(send, 200, {"Content-Type": "application/gzip"}, content, len(content))
 
-    async def _message(self, receive: Receive) -> Message:
-        """The next message of a request, refused (408) when its body stalls."""
-        try:
-            message = await asyncio.wait_for(receive(), self.request_timeout)
-        except asyncio.TimeoutError:
-            raise _EarlyAnswer(
-                408,
-                "RequestTimeout",
-                f"No part of the request body arrived for {self.request_timeout:g} s",
-            ) from None
-        if message["type"] == "http.disconnect":
-            raise _Disconnected
-        return message
-
     async def _body(self, scope: Scope, receive: Receive) -> bytes:
-        """The request body, refused (413) past the limit and (408) when it stalls."""
+        """The request body, refused (413) past the limit and (408) when it comes too
+        slowly (``BodyReader``)."""
         for name, value in scope["headers"]:
             # h11 has checked it: digits, and one value however many times it is sent.
             if name == b"content-length" and int(value) > self.body_limit:
-                raise _EarlyAnswer(413, "PayloadTooLarge", self._too_large(int(value)))
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await self._message(receive)
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.body_limit:  # a chunked body, which declares no length
-                raise _EarlyAnswer(413, "PayloadTooLarge", self._too_large(size))
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
-
-    def _too_large(self, size: int) -> str:
-        return (
-            f"The request body ({size} bytes or more) is larger than any request of the "
-            f"service ({self.body_limit} bytes)"
-        )
+                raise too_large(int(value), self.body_limit)
+        body = BodyReader(receive, self.request_timeout, self.body_limit)
+        parts: list[bytes] = []
+        while part := await body.part():
+            parts.append(part)
+        return b"".join(parts)
 
     def _api_answer(self, scope: Scope, body: bytes) -> Answer:
         headers = dict(scope["headers"])
@@ -266,14 +230,6 @@ class MockApp:
             return 500, json_headers, error_body("InternalFailure", str(bug))
         answered.pop("Content-Length", None)  # sent by _respond
         return status, answered, data
-
-
-class _EarlyAnswer(Exception):
-    """A request answered with an error before (or instead of) reading all of its body."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 # -- each surface's exceptions, as it answers them ---------------------------------------
@@ -302,7 +258,7 @@ async def _api_refusal(request: Request, error: Exception) -> StarletteResponse:
 
 
 async def _early(request: Request, error: Exception) -> StarletteResponse:
-    assert isinstance(error, _EarlyAnswer)
+    assert isinstance(error, EarlyAnswer)
     return _json_error(error.status, error.code, error.message)
 
 
@@ -321,7 +277,7 @@ async def _control_refusal(request: Request, error: Exception) -> StarletteRespo
 async def _registry_failure(request: Request, error: Exception) -> StarletteResponse:
     """The body stalled (408), or a bug in the mock (500, shown with its cause): answered
     in the protocol's form, as every other registry answer."""
-    if isinstance(error, _EarlyAnswer):
+    if isinstance(error, EarlyAnswer):
         status, code, message = error.status, error.code, error.message
         headers = {"Connection": "close"}
     else:
@@ -331,11 +287,11 @@ async def _registry_failure(request: Request, error: Exception) -> StarletteResp
     return StarletteResponse(answered.body, answered.status, answered.headers)
 
 
-_API_ANSWERS: dict[Any, Any] = {HTTPException: _api_refusal, _EarlyAnswer: _early}
+_API_ANSWERS: dict[Any, Any] = {HTTPException: _api_refusal, EarlyAnswer: _early}
 _CONTROL_ANSWERS: dict[Any, Any] = {
     HTTPException: _control_refusal,
     ControlError: _control_refusal,
-    _EarlyAnswer: _early,
+    EarlyAnswer: _early,
 }
 # The registry answers its own refusals (``_registry.routes.handle``); what is left is the
 # server's: a stalled body, or a bug.
@@ -387,7 +343,3 @@ class _Asgi:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.serve(scope, receive, send)
-
-
-class _Disconnected(Exception):
-    """The client went away before its request was read: there is no one to answer."""

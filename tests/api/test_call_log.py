@@ -10,6 +10,7 @@ params are the request's JSON body, except that blobs, base64 text on the wire, 
 
 from __future__ import annotations
 
+import hashlib
 import dataclasses
 
 import boto3
@@ -127,8 +128,9 @@ def test_nested_blob_is_logged_as_its_size(ecr, client, method):
 
 
 def test_a_mock_bug_is_logged(ecr, client, monkeypatch):
-    """Commit 1c1a3eb: a call that hits a bug in the mock raises EcrPublicMockBug to the
-    caller and is logged with that outcome."""
+    """A call that hits a bug in the mock raises EcrPublicMockBug to the caller and is
+    logged as ``InternalFailure``, the code a served mock answers it with: an outcome is
+    an error code, never a Python class name."""
 
     def broken(registry, params):
         raise KeyError("oops")
@@ -136,7 +138,7 @@ def test_a_mock_bug_is_logged(ecr, client, monkeypatch):
     monkeypatch.setitem(_operations.HANDLERS, "DescribeRegistries", broken)
     with pytest.raises(EcrPublicMockBug):
         client.describe_registries(maxResults=5)
-    assert ecr.calls == (Call("DescribeRegistries", {"maxResults": 5}, "EcrPublicMockBug"),)
+    assert ecr.calls == (Call("DescribeRegistries", {"maxResults": 5}, "InternalFailure"),)
     assert not ecr.calls[0].succeeded
 
 
@@ -359,3 +361,35 @@ def test_mutating_logged_params_does_not_change_state(ecr, client):
     ecr.calls[0].params["catalogData"]["architectures"].append("ARM")
     answer = client.get_repository_catalog_data(repositoryName="app")["catalogData"]
     assert answer["architectures"] == ["x86-64"]
+
+
+def test_a_large_request_is_logged_within_its_budget():
+    """A body over 64 KiB keeps its strings while they add up to 64 KiB: a longer string
+    becomes its UTF-8 size and digest, the items past the budget one summary each
+    (docs/user-guide/call-log-and-views.md, "The call log")."""
+    from ecrpublic_mock._harness.calls import KEPT, logged
+
+    big = "é" * KEPT  # over the budget by itself: 2 bytes a character in UTF-8
+    encoded = big.encode()
+    params = {
+        "repositoryName": "app",
+        "imageManifest": big,
+        "many": ["a" * 1000] * 100,
+        "more": {f"k{i}": i for i in range(100_000)},
+    }
+    kept = logged("PutImage", params, size=KEPT + 1)
+    digest = "sha256:" + hashlib.sha256(encoded).hexdigest()
+    assert kept["repositoryName"] == "app"
+    assert kept["imageManifest"] == f"<{len(encoded)} bytes, {digest}>"
+    summary = f"<1000 bytes, sha256:{hashlib.sha256(b'a' * 1000).hexdigest()}>"
+    whole = kept["many"].index(summary)
+    summarised = kept["many"].count(summary)
+    rest = len(params["many"]) - whole - summarised
+    assert whole == 65  # the budget less the names and summaries before
+    assert kept["many"] == ["a" * 1000] * whole + [summary] * summarised + [f"<{rest} more items>"]
+    assert summarised > 0
+    assert rest > 0
+    assert kept["..."] == "<1 more items>"  # "more": the budget is spent
+    assert list(kept) == ["repositoryName", "imageManifest", "many", "..."]
+    # A body within the budget is kept as it came.
+    assert logged("PutImage", params, size=KEPT) is params

@@ -42,6 +42,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import copy
 import json
 import re
 import uuid
@@ -744,8 +745,28 @@ def _call(ecr, method, operation: str, params: dict, before: dict, served: int):
     assert raw["message"]
     modeled = set(ERROR_SHAPES[code].members) if code in ERROR_SHAPES else set()
     assert set(raw) <= {"__type", "message"} | modeled, raw
+    if code in _ENDS_ITS_UPLOAD:
+        # A completion failing once its upload is found ends the upload all the same
+        # (docs/aws-behaviour.md, "Layer upload"): that upload is gone, nothing else changed.
+        before = _without_upload(before, params.get("uploadId"))
     assert snapshot(ecr) == before, f"{operation} failed with {code} but changed the state"
     return code, None
+
+
+_ENDS_ITS_UPLOAD = {
+    "EmptyUploadException",
+    "LayerPartTooSmallException",
+    "InvalidLayerException",
+    "LayerAlreadyExistsException",
+}
+
+
+def _without_upload(state: dict, upload_id: object) -> dict:
+    """``state`` with the open upload ``upload_id`` closed."""
+    state = copy.deepcopy(state)
+    for repo in state["repositories"].values():
+        repo["uploads"].pop(upload_id, None)
+    return state
 
 
 def test_reading_the_state_does_not_change_it():

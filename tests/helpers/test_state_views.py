@@ -28,7 +28,7 @@ from _manifests import HELM_CONFIG
 from _support import MODEL, PREMIUM_OPTIONS, needs_premium
 from freezegun import freeze_time
 
-from ecrpublic_mock import ImageView, LayerView, RepositoryView, mock_ecr_public
+from ecrpublic_mock import ImageView, LayerView, RepositoryView, UploadView, mock_ecr_public
 
 ACCOUNT = "123456789012"
 # Members and operations botocore 1.44.18's model added: an older model's answers lack them.
@@ -167,7 +167,7 @@ def assert_repository_matches_api(client, view: RepositoryView) -> None:
 def test_public_names():
     import ecrpublic_mock
 
-    for name in ("RepositoryView", "ImageView", "LayerView", "Call"):
+    for name in ("RepositoryView", "ImageView", "LayerView", "UploadView", "Call"):
         assert name in ecrpublic_mock.__all__
         assert dataclasses.is_dataclass(getattr(ecrpublic_mock, name))
 
@@ -196,6 +196,7 @@ def test_views_are_the_documented_types(ecr, client):
         "images",
         "tags",
         "layers",
+        "uploads",
         "repository_type",
         "state",
         "marketplace_products",
@@ -214,7 +215,18 @@ def test_views_are_the_documented_types(ecr, client):
         "status",
         "scheduled_deletion_at",
     ]
-    assert [f.name for f in dataclasses.fields(LayerView)] == ["digest", "size", "media_type"]
+    assert [f.name for f in dataclasses.fields(LayerView)] == [
+        "digest",
+        "size",
+        "media_type",
+        "images",
+        "expires_at",
+    ]
+    assert [f.name for f in dataclasses.fields(UploadView)] == [
+        "upload_id",
+        "received",
+        "expires_at",
+    ]
 
 
 # --- the views say what the API says ----------------------------------------------------

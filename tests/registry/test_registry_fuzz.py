@@ -5,9 +5,9 @@ the routes' parts (the registry's alias, other names, manifests, blobs, uploads,
 digests, tags, free text), the query (``digest``, ``n``, ``last``, ``mount``), the headers
 (the push and pull tokens, garbage credentials, ``Range``, ``Content-Range``,
 ``Content-Length``, ``Accept``, ``Content-Type``) and a body in parts. They go straight
-to ``routes.handle``, as the server's app hands them over.
+to ``routes.exchange``, driven as the server's app drives it: each part sent in as asked.
 
-The property: ``handle`` returns (never raises), with a status the protocol answers (2xx,
+The property: the exchange returns (never raises), with a status the protocol answers (2xx,
 or one of its 4xx; never a 5xx, which only a bug or an injected fault gives), a body that
 is the distribution-spec's error JSON on every 4xx, and a failed request leaves the
 registry's state (repositories, images, tags, layers, open uploads) as it was.
@@ -25,13 +25,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecrpublic_mock import mock_ecr_public
-from ecrpublic_mock._registry.context import Request
-from ecrpublic_mock._registry.routes import handle
+from ecrpublic_mock._registry.context import Request, Response
+from ecrpublic_mock._registry.routes import exchange
 
 pytestmark = pytest.mark.slow
 
 METHODS = ("GET", "GET", "HEAD", "POST", "PUT", "PUT", "PATCH", "DELETE", "OPTIONS", "get")
 STATUSES = {200, 201, 202, 204, 206, 401, 403, 404, 405, 409, 416, 400}
+
+
+def handle(state, request: Request, read) -> Response:
+    """The exchange, each part of the body ``read()`` as it asks for one."""
+    steps = exchange(state, request)
+    part = None
+    try:
+        while True:
+            steps.send(part)
+            part = read()
+    except StopIteration as done:
+        return done.value
 
 
 def digest_of(data: bytes) -> str:

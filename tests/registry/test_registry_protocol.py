@@ -1682,7 +1682,8 @@ def test_a_stalled_body_is_408_and_closes_the_connection(quick):
     name = quick.name()
     message = (
         b'{"errors":[{"code":"RequestTimeout",'
-        b'"message":"No part of the request body arrived for 0.5 s"}]}\n'
+        b'"message":"The request body came too slowly: each 1 MiB of it, or all of a '
+        b'shorter body, must arrive within 0.5 s"}]}\n'
     )
     location = quick.session()
     for method, path in (
@@ -1712,7 +1713,8 @@ def test_a_stalled_body_is_answered_with_the_registrys_error_body(quick):
     errors = json.loads(body)
     assert list(errors) == ["errors"]
     assert [e["message"] for e in errors["errors"]] == [
-        "No part of the request body arrived for 0.5 s"
+        "The request body came too slowly: each 1 MiB of it, or all of a shorter body, "
+        "must arrive within 0.5 s"
     ]
 
 

@@ -591,7 +591,7 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(server):
 
 
 def test_a_chunked_body_over_the_limit_is_413(server):
-    limit = _server.app.max_body_size()
+    limit = _server.bodies.max_body_size()
     head = request("UploadLayerPart").split(b"Content-Length")[0]
     part = b"x" * (1024 * 1024)
     with raw(server, timeout=30) as sock:
@@ -611,12 +611,12 @@ def test_the_limit_is_the_models_largest_request():
 
     blob = operation_model("UploadLayerPart").input_shape.members["layerPartBlob"]
     largest = len(base64.b64encode(b"\0" * blob.metadata["max"]))
-    assert largest < _server.app.max_body_size() <= largest + 64 * 1024
+    assert largest < _server.bodies.max_body_size() <= largest + 64 * 1024
 
 
 def test_a_body_at_the_limit_is_read_and_answered(server):
     """Not refused for its size: the service answers it (it is no JSON)."""
-    body = b"x" * _server.app.max_body_size()
+    body = b"x" * _server.bodies.max_body_size()
     assert post(server.url, TARGET + "UploadLayerPart", body=body)[1]["__type"] == (
         "SerializationException"
     )

@@ -11,6 +11,7 @@ from ..._core.uploads import (
     end_part,
     find_upload,
     finish_upload,
+    layer_of,
     open_upload,
     receive,
 )
@@ -80,7 +81,7 @@ def batch_check_layer_availability(request: Request) -> Params:
                 messages.INVALID_LAYER_DIGEST if digest else messages.MISSING_LAYER_DIGEST
             )
             failures.append({"layerDigest": digest, "failureCode": code, "failureReason": reason})
-        elif (layer := repo.layers.get(digest)) is None:
+        elif (layer := layer_of(repo, digest)) is None:
             layers.append({"layerDigest": digest, "layerAvailability": "UNAVAILABLE"})
         else:
             layers.append(
