@@ -11,10 +11,12 @@ the distribution-spec's ``{"errors": [...]}``), the control plane's
 it comes from. Starlette's routing, not the handling of bodies, is used: bodies are read
 here, with the limits below, and answers are sent as they are made.
 
-Every API request goes through the same ``answer()`` the in-process hook uses, run in a
-worker thread (``asyncio.to_thread``): it takes the registry's lock, which another thread
-may hold, and a 20 MiB layer part takes a while to decode, so the event loop never waits
-for either.
+Every API request goes through the same ``answer()`` the in-process hook uses. A request
+of up to ``_INLINE`` bytes is answered on the event loop: its work is a few microseconds
+(the lock is only ever held for one operation's work, never while waiting for a client),
+and a hop to a worker thread and back would cost more than the call. A larger one (a
+layer part, up to 20 MiB to decode and hash) goes to a worker thread, so that the event
+loop never waits for it.
 
 Regions come from the SigV4 credential scope of the ``Authorization`` header, the only
 place a request over a custom endpoint names one. us-east-1 and us-west-2 get the service's
@@ -79,6 +81,8 @@ if TYPE_CHECKING:
     Answer = tuple[int, dict[str, str], bytes]
 
 _JSON = {"Content-Type": "application/json"}
+# API requests up to this size are answered on the event loop (module docstring).
+_INLINE = 64 * 1024
 
 
 def _advance(steps: Body[RegistryResponse], part: bytes | None) -> RegistryResponse | None:
@@ -141,7 +145,10 @@ class MockApp:
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await self._body(scope, receive)
-        status, headers, data = await asyncio.to_thread(self._api_answer, scope, body)
+        if len(body) <= _INLINE:
+            status, headers, data = self._api_answer(scope, body)
+        else:
+            status, headers, data = await asyncio.to_thread(self._api_answer, scope, body)
         await _respond(send, status, headers, data, len(data))
 
     async def _registry(self, scope: Scope, receive: Receive, send: Send) -> None:

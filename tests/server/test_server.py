@@ -24,6 +24,7 @@ import warnings
 
 import boto3
 import botocore.session
+import freezegun
 import pytest
 from _clients import Docker, dockerd  # noqa: F401 - dockerd: the session's private dockerd
 from _manifests import DOCKER_MANIFEST, build_image, put
@@ -938,6 +939,54 @@ def test_control_state_is_a_snapshot(server):
     image = repo["images"][digest]
     assert (image["subject"], image["status"], image["scheduled_deletion_at"]) == (None,) * 3
     assert (state["premiumRepositories"], state["entitlements"]) == ([], [])
+
+
+def test_control_state_shows_open_uploads_and_what_names_each_layer():
+    """Each open upload with its bytes so far and when it expires; each layer with how many
+    images name it and, for a layer no image names, when it expires (docs/aws-behaviour.md,
+    "Layers and uploads that nobody uses")."""
+    frozen = freezegun.freeze_time("2026-01-01T00:00:00Z")
+    with frozen, mock_ecr_public() as ecr, ecr.serve() as srv:
+        remote = client_of(srv.url)
+        remote.create_repository(repositoryName="app")
+        ecr.push_image("app", layers=[b"named"])
+        upload_id = remote.initiate_layer_upload(repositoryName="app")["uploadId"]
+        remote.upload_layer_part(
+            repositoryName="app",
+            uploadId=upload_id,
+            partFirstByte=0,
+            partLastByte=2,
+            layerPartBlob=b"abc",
+        )
+        unused = remote.initiate_layer_upload(repositoryName="app")["uploadId"]
+        remote.upload_layer_part(
+            repositoryName="app",
+            uploadId=unused,
+            partFirstByte=0,
+            partLastByte=5,
+            layerPartBlob=b"unused",
+        )
+        digest = "sha256:" + hashlib.sha256(b"unused").hexdigest()
+        remote.complete_layer_upload(repositoryName="app", uploadId=unused, layerDigests=[digest])
+        status, state, _ = control(srv, "GET", "state")
+    assert status == 200
+    (repo,) = state["repositories"]
+    assert repo["uploads"] == {
+        upload_id: {
+            "upload_id": upload_id,
+            "received": 3,
+            "expires_at": "2026-01-01T01:00:00+00:00",
+        }
+    }
+    assert repo["layers"][digest] == {
+        "digest": digest,
+        "size": 6,
+        "media_type": "application/vnd.docker.container.image.rootfs.diff+x-gtar",
+        "images": 0,
+        "expires_at": "2026-01-01T01:00:00+00:00",
+    }
+    named = "sha256:" + hashlib.sha256(b"named").hexdigest()
+    assert (repo["layers"][named]["images"], repo["layers"][named]["expires_at"]) == (1, None)
 
 
 @needs_premium
