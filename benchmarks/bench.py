@@ -4,6 +4,7 @@
     python benchmarks/bench.py --quick    # smaller sizes, for a smoke run
     python benchmarks/bench.py --server   # only server mode (needs the 'bench' extra)
     python benchmarks/bench.py --registry # only skopeo push/pull vs docker-registry
+    python benchmarks/bench.py --load     # only 50 concurrent skopeo pulls vs docker-registry
 
 Prints one table of ratios; timings are medians of repeated runs in this one process, so
 machines and load cancel out of the ratios. Not part of the test suite: unit tests never
@@ -19,7 +20,7 @@ import threading
 from _common import MIB, Row
 from calls import bench_calls, bench_import, bench_scale, bench_start_stop
 from layers import bench_layer
-from registry import bench_registry
+from registry import bench_registry, bench_registry_load
 from server import bench_server
 
 
@@ -30,13 +31,21 @@ def main() -> int:
     parser.add_argument(
         "--registry", action="store_true", help="only skopeo push and pull vs docker-registry"
     )
+    parser.add_argument(
+        "--load",
+        action="store_true",
+        help="only 50 concurrent skopeo pulls vs docker-registry (in no other run)",
+    )
     args = parser.parse_args()
+    everything = not (args.server or args.registry or args.load)
     rows: list[Row] = []
-    if not args.registry:
+    if args.server or everything:
         bench_server(rows, repeat=200 if args.quick else 1000)
-    if args.registry or not args.server:
+    if args.registry or everything:
         bench_registry(rows, layers=4, layer_size=(16 if args.quick else 256) * MIB)
-    if not args.server and not args.registry:
+    if args.load:
+        bench_registry_load(rows, layers=4, layer_size=(4 if args.quick else 25) * MIB)
+    if everything:
         bench_calls(rows, repeat=200 if args.quick else 1000)
         bench_start_stop(rows)
         bench_scale(rows, big=10_000 if args.quick else 100_000)

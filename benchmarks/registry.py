@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -141,10 +142,9 @@ class _Skopeo:
             "no_proxy": "127.0.0.1",
         }
 
-    def copy(self, *args: str) -> float:
-        """``skopeo copy ARGS``, timed (seconds), with no blob-info cache to consult."""
-        BLOB_INFO_CACHE.unlink(missing_ok=True)
-        command = [
+    def command(self, *args: str) -> list[str]:
+        """The command line of ``skopeo copy ARGS`` with this configuration."""
+        return [
             self.exe,
             "--policy",
             str(self.root / "policy.json"),
@@ -159,6 +159,11 @@ class _Skopeo:
             "0",
             *args,
         ]
+
+    def copy(self, *args: str) -> float:
+        """``skopeo copy ARGS``, timed (seconds), with no blob-info cache to consult."""
+        BLOB_INFO_CACHE.unlink(missing_ok=True)
+        command = self.command(*args)
         start = time.perf_counter()
         done = subprocess.run(
             command, env=self.env, capture_output=True, text=True, timeout=COPY_TIMEOUT
@@ -193,6 +198,12 @@ def _memory(pid: int, field: str) -> int:
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
     raise LookupError(field)
+
+
+def _cpu(pid: int) -> float:
+    """The CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _report_errors(log: Path, round_: int) -> None:
@@ -353,5 +364,210 @@ def bench_registry(rows: list[Row], layers: int, layer_size: int, rounds: int = 
             peak,
             "<= 1.3",
             peak <= 1.3,
+        )
+    )
+
+
+class _PeakRss:
+    """A process's peak RSS from ``__enter__`` to ``__exit__``, in bytes: its ``VmHWM``
+    reset on entry (``clear_refs``) and read on exit, and its ``VmRSS`` sampled every
+    ``interval`` seconds meanwhile (the peak where the kernel refuses the reset)."""
+
+    def __init__(self, pid: int, interval: float = 0.01) -> None:
+        self.pid, self.interval = pid, interval
+        self.sampled = self.peak = 0
+        self.reset = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            with contextlib.suppress(OSError, LookupError, ValueError):
+                self.sampled = max(self.sampled, _memory(self.pid, "VmRSS"))
+            if self._stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> _PeakRss:
+        try:
+            Path(f"/proc/{self.pid}/clear_refs").write_text("5")
+            self.reset = True
+        except OSError:
+            self.reset = False
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        if exc[0] is None:
+            self.peak = max(self.sampled, _memory(self.pid, "VmHWM") if self.reset else 0)
+
+
+def _pull_dir(root: Path, needed: int) -> Path:
+    """Where the concurrent pulls write: tmpfs (``/dev/shm``) when it has room, since
+    skopeo syncs every blob it writes and a disk would then set the pace; else ``root``."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and shutil.disk_usage(shm).free > 2 * needed:
+        return Path(tempfile.mkdtemp(prefix="ecrpublic-bench-load-", dir=shm))
+    return Path(tempfile.mkdtemp(prefix="ecrpublic-bench-load-", dir=root))
+
+
+def _pull_many(
+    skopeo: _Skopeo, target: _Target, into: Path, pulls: int, stored: int
+) -> tuple[float, list[float]]:
+    """``pulls`` skopeo pulls of ``target`` at once, each into an OCI layout of its own
+    under ``into`` with a blob-info cache of its own; the wall time from the first start
+    to the last exit, and each pull's own time. Every pull must succeed, copy every blob
+    and bring back every byte; whatever is still running on the way out is killed."""
+    source = ["--src-creds", target.creds] if target.creds else []
+    started: list[tuple[subprocess.Popen[Any], Path, float]] = []
+    took: dict[int, float] = {}
+    try:
+        start = time.perf_counter()
+        for n in range(pulls):
+            work = into / f"pull{n}"
+            (work / "cache").mkdir(parents=True)
+            # With _CONTAINERS_ROOTLESS_UID set, skopeo (as root) keeps its blob-info cache
+            # under XDG_DATA_HOME instead of one file under /var/lib that every pull locks.
+            env = {
+                **skopeo.env,
+                "_CONTAINERS_ROOTLESS_UID": "1",
+                "XDG_DATA_HOME": str(work / "cache"),
+            }
+            command = skopeo.command(
+                "--src-tls-verify=false",
+                *source,
+                f"docker://{target.reference}",
+                f"oci:{work / 'image'}:{TAG}",
+            )
+            with (work / "output").open("wb") as output:
+                process = subprocess.Popen(
+                    command, env=env, stdout=output, stderr=subprocess.STDOUT
+                )
+            started.append((process, work, time.perf_counter()))
+        deadline = time.monotonic() + COPY_TIMEOUT
+        while len(took) < pulls:
+            for n, (process, _, began) in enumerate(started):
+                if n not in took and process.poll() is not None:
+                    took[n] = time.perf_counter() - began
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{pulls - len(took)} of {pulls} pulls still running")
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+    finally:
+        for process, _, _ in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    for process, work, _ in started:
+        output = (work / "output").read_text(errors="replace")
+        if process.returncode != 0:
+            raise RuntimeError(f"a pull of {target.reference} failed:\n{output}")
+        if "skipped" in output:
+            raise RuntimeError(f"a pull of {target.reference} skipped blobs:\n{output}")
+        received = sum(f.stat().st_size for f in (work / "image").glob("blobs/*/*"))
+        if received != stored:
+            raise RuntimeError(f"a pull brought back {received} bytes of {stored}")
+    return wall, [took[n] for n in range(pulls)]
+
+
+def bench_registry_load(
+    rows: list[Row], layers: int, layer_size: int, pulls: int = 50, rounds: int = 3
+) -> None:
+    """``pulls`` concurrent skopeo pulls of one image (``layers`` gzip layers of random
+    bytes) from ``python -m ecrpublic_mock serve`` and from docker-registry, in
+    alternating rounds, each against a fresh server that the image was pushed to first:
+    the wall time of all the pulls, their throughput together and the server's peak RSS
+    while they ran."""
+    skopeo_exe, registry_exe = shutil.which("skopeo"), shutil.which("docker-registry")
+    if skopeo_exe is None or registry_exe is None:
+        print("load benchmark skipped: skopeo or docker-registry not found", file=sys.stderr)
+        return
+    root = Path(tempfile.mkdtemp(prefix="ecrpublic-bench-load-"))
+    into: Path | None = None
+    results: dict[str, dict[str, list[Any]]] = {
+        which: {"wall": [], "each": [], "peak": [], "before": [], "cpu": []}
+        for which in ("ours", "reference")
+    }
+    try:
+        layout = root / "layout"
+        stored = oci_layout(layout, layers, layer_size)
+        skopeo = _Skopeo(skopeo_exe, root / "skopeo")
+        into = _pull_dir(root, pulls * stored)
+        for n in range(rounds):
+            order = ("ours", "reference") if n % 2 == 0 else ("reference", "ours")
+            for which in order:
+                work = root / f"{which}{n}"
+                work.mkdir()
+                with _ours(work) if which == "ours" else _reference(registry_exe, work) as target:
+                    dest = ["--dest-creds", target.creds] if target.creds else []
+                    skopeo.copy(
+                        "--dest-tls-verify=false",
+                        *dest,
+                        f"oci:{layout}:{TAG}",
+                        f"docker://{target.reference}",
+                    )
+                    pid = target.process.pid
+                    results[which]["before"].append(_memory(pid, "VmRSS"))
+                    batch = into / f"{which}{n}"
+                    cpu = _cpu(pid)
+                    with _PeakRss(pid) as rss:
+                        wall, each = _pull_many(skopeo, target, batch, pulls, stored)
+                    results[which]["cpu"].append(_cpu(pid) - cpu)
+                    if target.process.poll() is not None:
+                        raise RuntimeError(f"the {which} server exited during the pulls")
+                    results[which]["wall"].append(wall)
+                    results[which]["each"].append(each)
+                    results[which]["peak"].append(rss.peak)
+                    if which == "ours":
+                        _report_errors(target.log, n)
+                shutil.rmtree(batch)
+                shutil.rmtree(work)
+    finally:
+        if into is not None:
+            shutil.rmtree(into, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+    if os.environ.get("BENCH_VERBOSE"):
+        for which, r in results.items():
+            for n, each in enumerate(r["each"]):
+                print(
+                    f"{which} round {n}: wall {r['wall'][n]:.2f} s, each pull "
+                    f"{min(each):.2f} / {statistics.median(each):.2f} / {max(each):.2f} s "
+                    f"(min / median / max), RSS {r['before'][n] / MIB:,.0f} MiB before, "
+                    f"{r['peak'][n] / MIB:,.0f} MiB peak, server CPU {r['cpu'][n]:.1f} s",
+                    file=sys.stderr,
+                )
+    wall = {which: statistics.median(r["wall"]) for which, r in results.items()}
+    peak = {which: statistics.median(r["peak"]) for which, r in results.items()}
+    mib = pulls * stored / MIB
+    what = f"{pulls} concurrent skopeo pulls, {layers} x {layer_size // MIB} MiB image"
+    rows.append(
+        Row(
+            f"{what}: serve vs docker-registry (wall time)",
+            f"{wall['ours']:,.2f} s",
+            f"{wall['reference']:,.2f} s",
+            wall["ours"] / wall["reference"],
+            "(info)",
+            True,
+        )
+    )
+    rows.append(
+        Row(
+            f"{what}: serve vs docker-registry (throughput)",
+            f"{mib / wall['ours']:,.0f} MiB/s",
+            f"{mib / wall['reference']:,.0f} MiB/s",
+            wall["reference"] / wall["ours"],
+            ">= 0.8",
+            wall["reference"] / wall["ours"] >= 0.8,
+        )
+    )
+    rows.append(
+        Row(
+            f"{what}: serve vs docker-registry (server's peak RSS)",
+            f"{peak['ours'] / MIB:,.0f} MiB",
+            f"{peak['reference'] / MIB:,.0f} MiB",
+            peak["ours"] / peak["reference"],
+            "(info)",
+            True,
         )
     )
