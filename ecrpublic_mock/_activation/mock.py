@@ -81,11 +81,22 @@ class EcrPublicMock:
         return self
 
     def stop(self) -> None:
-        """Deactivate; the state stays readable on the handle."""
+        """Deactivate; the state stays readable on the handle.
+
+        The servers of this activation (``serve()``) stop with it: their threads end and
+        their ports close before this returns, so none outlives the test that forgot to
+        stop it and none answers from a state no client of this process sees any more.
+        A request that reaches one while it stops is refused (410, ``MockStopped``).
+        """
         if not self._active:
             raise RuntimeError("this EcrPublicMock is not active")
         self._active = False
         hook.deactivate(self._state)
+        self._state.stopped = True
+        if self._state.serving:  # then the server module is loaded: it serves
+            from .._server.runner import stop_servers
+
+            stop_servers(self._state)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -259,6 +270,11 @@ class EcrPublicMock:
         the AWS CLI, other SDKs and ``curl`` (its control plane included) then see the
         very state in-process clients and this handle see. ``port`` 0 picks a free one.
         Needs the ``server`` extra (uvicorn): ``pip install 'ecrpublic-mock[server]'``.
+
+        Serve as many times as you like: URIs name the newest server still serving, and
+        AWS's host again once none does. ``stop()`` of this mock stops them all. Serving
+        and stopping work under ``freezegun.freeze_time`` (the server keeps real time for
+        its own timers; the mock's timestamps and expiries follow the freeze).
         """
         if not self._active:
             raise RuntimeError("serve() needs an active mock: its state is the activation's")

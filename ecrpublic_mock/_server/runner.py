@@ -14,6 +14,11 @@ own inactivity deadline in the app (``MockApp._body``). Malformed framing (two
 Content-Length values, bad chunking, bytes that are no HTTP such as a TLS ClientHello) is
 refused by h11; uvicorn answers it with a 400 status line, which this protocol sends with
 a JSON error body like every other error of the server.
+
+Every timer of the server (the head and body deadlines, keep-alive, graceful shutdown, the
+startup wait) runs in real time under freezegun (``_RealTimeLoop``), while the mock's clock
+(timestamps, expiries) follows the freeze. A stopped mock's state is never served
+(``_Refusing``).
 """
 
 from __future__ import annotations
@@ -21,23 +26,26 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import ipaddress
 import logging
 import signal
 import socket
 import threading
+import time
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .._api.dispatch import error_body
+from .._registry.context import error_answer
 from .app import MockApp
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Coroutine, Iterator
     from types import FrameType
 
     from typing_extensions import Self
@@ -149,11 +157,87 @@ class _Server(uvicorn.Server):
 async def _serving(server: _Server, sock: socket.socket) -> None:
     """Serve with a worker pool of its own: a registry upload or download holds a worker
     thread for as long as its bytes travel, and asyncio's default pool (cores + 4
-    threads) would make the next requests wait for them. ``asyncio.run`` shuts it down
-    (after cancelling what still runs, which ends a worker waiting for a body)."""
+    threads) would make the next requests wait for them. ``_run`` shuts it down (after
+    cancelling what still runs, which ends a worker waiting for a body)."""
     pool = concurrent.futures.ThreadPoolExecutor(WORKERS, "ecrpublic_mock")
     asyncio.get_running_loop().set_default_executor(pool)
     await server.serve(sockets=[sock])
+
+
+# asyncio's loop reads time.monotonic, which freezegun (1.5) replaces while a freeze lasts
+# (with time.time, perf_counter, their _ns forms and any module attribute bound to them): its
+# timers would stand still, or all fire at once. clock_gettime is real whenever the freeze
+# began; without it (Windows), time.monotonic as bound at import, real unless frozen then.
+_monotonic: Callable[[], float] = (
+    functools.partial(time.clock_gettime, time.CLOCK_MONOTONIC)
+    if hasattr(time, "clock_gettime")
+    else time.monotonic
+)
+
+
+class _RealTimeLoop(asyncio.SelectorEventLoop):
+    """asyncio's selector loop on the real clock whatever freezegun does; a class of its
+    own, which freezegun's ``real_asyncio`` and a test's event loop policy leave alone."""
+
+    def time(self) -> float:
+        return _monotonic()
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """``asyncio.run(main)`` on a ``_RealTimeLoop`` (asyncio.run takes a loop factory from
+    Python 3.12 on, asyncio.Runner from 3.11; the package supports 3.10)."""
+    loop = _RealTimeLoop()
+    try:
+        loop.run_until_complete(main)
+    finally:
+        try:
+            loop.run_until_complete(_cancel_the_rest())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            loop.close()
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel the loop's other tasks and wait for them to end, as asyncio.run does."""
+    rest = asyncio.gather(*(asyncio.all_tasks() - {asyncio.current_task()}), return_exceptions=True)
+    rest.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await rest
+
+
+STOPPED_MESSAGE = "The mock this server served has stopped; serve an active mock instead"
+
+
+class _Refusing:
+    """``MockApp`` until the mock whose state it serves stops (``MockState.stopped``), then
+    a refusal of every request: 410 Gone, ``Connection: close``, the body left unread, in
+    the form of the path's surface: ``{"errors": [{"code": "UNAVAILABLE", "message"}]}``
+    under ``/v2`` and ``/token``, else ``{"__type": "MockStopped", "message"}``. 410, not
+    503: the state never comes back (a mock started again has new state, and new servers),
+    and SDKs and registry clients retry a 503 with back-off, which only delays the failure.
+    The mock stops its servers as it stops: this answers a request reaching one meanwhile,
+    and a server started on a stopped mock's state (``BackgroundServer(state)``).
+    """
+
+    def __init__(self, app: MockApp, state: MockState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not self.state.stopped:
+            await self.app(scope, receive, send)
+            return
+        close = {"Connection": "close"}
+        if scope["path"].partition("/")[2].partition("/")[0] in ("v2", "token"):
+            answer = error_answer(410, "UNAVAILABLE", STOPPED_MESSAGE, close)
+            headers, body = answer.headers, answer.body
+        else:
+            headers = {"Content-Type": "application/json", **close}
+            body = error_body("MockStopped", STOPPED_MESSAGE)
+        fields = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+        fields.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 410, "headers": fields})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _config(state: MockState, request_timeout: float) -> uvicorn.Config:
@@ -161,7 +245,7 @@ def _config(state: MockState, request_timeout: float) -> uvicorn.Config:
         head_timeout = request_timeout
 
     return uvicorn.Config(
-        MockApp(state, request_timeout),
+        _Refusing(MockApp(state, request_timeout), state),
         http=Protocol,
         ws="none",
         lifespan="off",
@@ -211,15 +295,28 @@ def serve(sock: socket.socket, state: MockState, request_timeout: float) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stop)
     print(f"ecrpublic_mock serving on {url_of(sock)}", flush=True)
-    asyncio.run(_serving(server, sock))
+    _run(_serving(server, sock))
     return 0
+
+
+# The background servers started and not yet stopped, oldest first (any thread may start
+# or stop one: append, remove and the slice's copy are atomic).
+_STARTED: list[BackgroundServer] = []
+
+
+def stop_servers(state: MockState) -> None:
+    """Stop the background servers serving ``state``, newest first (its mock stopped)."""
+    for server in [server for server in _STARTED[::-1] if server.state is state]:
+        server.stop()
 
 
 class BackgroundServer:
     """A mock's state served on a loopback port from a thread of this process.
 
     ``start()`` returns once the port accepts connections; ``stop()`` returns once the
-    thread has ended and the port is closed. A context manager doing both.
+    thread has ended and the port is closed, under freezegun too. A context manager doing
+    both. URIs name the newest server of the state still serving (``MockState.serve_at``):
+    a server leaves them to the others before its port closes.
     """
 
     def __init__(
@@ -235,7 +332,6 @@ class BackgroundServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
-        self._previous_host = ""
         self.url = ""
 
     def start(self) -> Self:
@@ -243,7 +339,8 @@ class BackgroundServer:
             raise RuntimeError("this server is already started")
         sock = bind(*self._address)
         self._socket, self.url = sock, url_of(sock)
-        self._previous_host = self.state.serve_at(self.url.removeprefix("http://"))
+        self.state.serve_at(self.url.removeprefix("http://"))
+        _STARTED.append(self)
         server = self._server = _Server(_config(self.state, self._request_timeout))
         ready = threading.Event()
         failure: list[BaseException] = []
@@ -257,7 +354,7 @@ class BackgroundServer:
 
         def main() -> None:
             try:
-                asyncio.run(run())
+                _run(run())
             except BaseException as error:  # pragma: no cover - reported by start()
                 failure.append(error)
             finally:
@@ -278,13 +375,15 @@ class BackgroundServer:
 
     def stop(self) -> None:
         """Stop serving, wait for the thread, free the port (idempotent)."""
+        if self._socket is not None:
+            self.state.stop_serving(self.url.removeprefix("http://"))
+            _STARTED.remove(self)
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join()
         if self._socket is not None:
             self._socket.close()
-            self.state.stop_serving(self._previous_host)
         self._server = self._thread = self._socket = None
 
     def __enter__(self) -> Self:
