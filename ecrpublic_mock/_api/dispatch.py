@@ -18,6 +18,7 @@ from .._harness.calls import Call, logged
 from .._harness.faults import take_fault
 from .._model import model_operations
 from .._model.validation import convert, validate
+from .encoded import decoded, dump
 from .operations import HANDLERS, Request
 from .regions import HOME_REGION
 from .shapes import trim
@@ -62,7 +63,7 @@ def answer(state: MockState, operation: str, region: str, body: bytes | str | No
                 raise later
             output = _run(state, operation, converted)
             if older_model():
-                output = trim(operation, output)
+                output = trim(operation, decoded(output))
             status, payload, outcome = 200, output, "success"
         except ServiceError as error:
             status, payload, outcome = error.status, error_payload(error), error.code
@@ -95,16 +96,12 @@ def error_payload(error: ServiceError) -> dict[str, Any]:
 
 def error_body(code: str, message: str) -> bytes:
     """The bytes of a JSON 1.1 error body without extra members (the server's own errors)."""
-    return _dump({"__type": code, "message": message})
-
-
-def _dump(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
+    return dump({"__type": code, "message": message})
 
 
 def encode(status: int, payload: Any) -> Answer:
     """An answer as the wire carries it, with AWS's headers."""
-    data = _dump(payload)
+    data = dump(payload)
     headers = {
         "x-amzn-RequestId": str(uuid.uuid4()),
         "Content-Type": CONTENT_TYPE,

@@ -45,6 +45,7 @@ def set_status(repo: Repository, image: Image, status: str, days: int | None) ->
         if deprecated:
             raise messages.error(messages.LIST_REFERENCES_DEPRECATED, list=image.digest)
         image.deletion_at = None
+        image.changed()
         repo.deprecated.pop(image.digest, None)
         return
     when = now_in_seconds() + datetime.timedelta(days=days or 0)
@@ -61,6 +62,7 @@ def set_status(repo: Repository, image: Image, status: str, days: int | None) ->
         if found is not None and found.deletion_at is not None and found.deletion_at <= when:
             raise messages.error(messages.LIST_DELETED_AFTER_IMAGE, list=image.digest, digest=child)
     image.deletion_at = when
+    image.changed()
     repo.deprecated[image.digest] = when
 
 

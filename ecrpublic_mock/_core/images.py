@@ -73,6 +73,7 @@ def put_image(
         if holder is not None:
             untag(repo, holder)
         image.tags[tag] = None
+        image.changed()
         # A tag pushed with its image carries the image's push time (AWS CLI examples).
         record = TagRecord(tag, computed, image.pushed_at) if pushed else TagRecord(tag, computed)
         repo.image_tags.add(tag, record)
@@ -139,7 +140,9 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
 def untag(repo: Repository, record: TagRecord) -> None:
     """Take a tag off its image; the image stays, untagged if that was its last tag."""
     repo.image_tags.remove(record.tag)
-    del repo.images[record.digest].tags[record.tag]
+    image = repo.images[record.digest]
+    del image.tags[record.tag]
+    image.changed()
 
 
 def delete_image(repo: Repository, image: Image) -> None:

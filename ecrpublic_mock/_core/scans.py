@@ -33,6 +33,7 @@ def scan(repo: Repository, image: Image) -> None:
         image.scan = Scan(UNSUPPORTED_IMAGE, messages.LIST_NOT_SCANNED, now_in_seconds())
     else:
         image.scan = Scan(COMPLETE, None, now_in_seconds())
+    image.changed()
 
 
 def set_findings(
@@ -62,3 +63,4 @@ def set_findings(
         index.add(str(number), finding)
     counts = Counter(finding["severity"] for finding in index.page(-1, len(index))[0])
     image.scan = Scan(status, description, moment, index, dict(counts))
+    image.changed()

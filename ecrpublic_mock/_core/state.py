@@ -124,10 +124,18 @@ class Image:
     # Premium images: deprecated ones are deleted when the mock's clock reaches the time.
     deletion_at: datetime.datetime | None = None
     scan: Scan | None = None
+    # What front ends derive from the image (an answer's entry, say), by their own keys:
+    # kept until the image next changes, so a listing builds each entry once, not per call.
+    derived: dict[Any, Any] | None = None
 
     @property
     def status(self) -> str:
         return "ACTIVE" if self.deletion_at is None else "DEPRECATED"
+
+    def changed(self) -> None:
+        """Forget what was derived from the image. Every change to a stored image (its
+        tags, status, scan) calls this; the rest of an image never changes once stored."""
+        self.derived = None
 
 
 @dataclass(eq=False, repr=False)
@@ -170,6 +178,9 @@ class Repository:
     products: list[str] = field(default_factory=list)
     # deprecated images: digest -> scheduled deletion (the image's deletion_at)
     deprecated: dict[str, datetime.datetime] = field(default_factory=dict)
+    # What front ends derive from the repository, each with what else it was derived
+    # from (the registry's host, say): theirs to check before use.
+    derived: dict[Any, Any] | None = None
 
     @property
     def registry_id(self) -> str:

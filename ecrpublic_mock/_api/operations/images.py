@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from ..._core.images import image, remove
 from ..._core.images import put_image as put
 from ..._core.premium import check_deletable
+from ..encoded import Encoded, kept
 from .request import Params, Request, table
 
 if TYPE_CHECKING:
-    from ..._core.state import Image, Repository
+    from ..._core.state import Image, Repository, TagRecord
 
 
 def put_image(request: Request) -> Params:
@@ -59,8 +60,10 @@ def summary(repo: Repository, found: Image) -> Params:
     return output
 
 
-def _detail(request: Request, repo: Repository, found: Image) -> Params:
-    detail = request.typed(repo, {"registryId": repo.registry_id, "repositoryName": repo.name})
+def _detail(repo: Repository, found: Image, typed: bool) -> Params:
+    detail: Params = {"registryId": repo.registry_id, "repositoryName": repo.name}
+    if typed:
+        detail["repositoryType"] = repo.kind
     detail.update(summary(repo, found))
     if found.tags:
         detail["imageTags"] = list(found.tags)
@@ -86,20 +89,31 @@ def named_images(request: Request, repo: Repository, kind: str) -> tuple[list[Im
 def describe_images(request: Request) -> Params:
     repo = request.repository()
     images, extra = named_images(request, repo, "images")
-    return {"imageDetails": [_detail(request, repo, match) for match in images], **extra}
+    # Each image's entry is built once per change of the image (see encoded), in the two
+    # forms an answer can take: with repositoryType, or without.
+    typed = request.types(repo)
+    key = "typed detail" if typed else "detail"
+    details = Encoded([kept(match, key, _detail, repo, match, typed) for match in images])
+    return {"imageDetails": details, **extra}
 
 
-def tag_details(request: Request, repo: Repository, kind: str) -> tuple[list[Params], Params]:
-    """A page of the repository's tags, each with its image's summary."""
+def _tag_detail(repo: Repository, record: TagRecord, found: Image) -> Params:
+    return {
+        "imageTag": record.tag,
+        "createdAt": record.created_at.timestamp(),
+        "imageDetail": summary(repo, found),
+    }
+
+
+def tag_details(request: Request, repo: Repository, kind: str) -> tuple[Encoded, Params]:
+    """A page of the repository's tags, each with its image's summary (kept on the image,
+    by tag record: a tag moved or pushed again is a new record, and changes the images)."""
     records, extra = request.page(repo.image_tags, kind)
-    details = [
-        {
-            "imageTag": record.tag,
-            "createdAt": record.created_at.timestamp(),
-            "imageDetail": summary(repo, repo.images[record.digest]),
-        }
-        for record in records
-    ]
+    images = repo.images
+    details = Encoded()
+    for record in records:
+        found = images[record.digest]
+        details.append(kept(found, record, _tag_detail, repo, record, found))
     return details, extra
 
 

@@ -25,8 +25,9 @@ from ..._core.premium import (
 from ..._core.reports import download_link, find_report, listed
 from ..._core.repositories import delete_repository as delete
 from ..._core.state import PREMIUM
+from ..encoded import Encoded, kept
 from .images import named_images, summary, tag_details
-from .repositories import creation, listing, repository_output
+from .repositories import creation, entry, listing, repository_output
 from .request import Params, Request, table
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ def create_premium_repository(request: Request) -> Params:
 
 def describe_premium_repositories(request: Request) -> Params:
     repos, extra = listing(request, PREMIUM)
-    return {"repositories": [_premium_output(repo) for repo in repos], **extra}
+    entries = [entry(repo, _premium_output, repo.state, tuple(repo.products)) for repo in repos]
+    return {"repositories": Encoded(entries), **extra}
 
 
 def delete_premium_repository(request: Request) -> Params:
@@ -229,15 +231,17 @@ def _entitled(request: Request) -> Repository:
     return entitled_repository(request.registry, params["registryAlias"], params["repositoryName"])
 
 
+def _entitled_detail(repo: Repository, found: Image) -> Params:
+    detail: Params = {"repositoryName": repo.name, **summary(repo, found)}
+    if found.tags:
+        detail["imageTags"] = list(found.tags)
+    return detail
+
+
 def describe_entitled_images(request: Request) -> Params:
     repo = _entitled(request)
     images, extra = named_images(request, repo, "entitled-images")
-    details = []
-    for match in images:
-        detail: Params = {"repositoryName": repo.name, **summary(repo, match)}
-        if match.tags:
-            detail["imageTags"] = list(match.tags)
-        details.append(detail)
+    details = Encoded([kept(found, "entitled", _entitled_detail, repo, found) for found in images])
     return {**_entitled_echo(request, repo), "imageDetails": details, **extra}
 
 

@@ -9,10 +9,13 @@ from ..._core.catalog import catalog_view
 from ..._core.repositories import create_repository as create
 from ..._core.repositories import delete_repository as delete
 from ..._core.state import FREE
+from ..encoded import Encoded, kept_while
 from .request import Params, Request, table
 from .tags import tag_pairs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
     from ..._core.state import Repository
 
 
@@ -66,9 +69,17 @@ def listing(request: Request, kind: str) -> tuple[list[Repository], Params]:
     return found, {}
 
 
+def entry(repo: Repository, build: Callable[[Repository], Params], *inputs: Hashable) -> str:
+    """A repository's entry in a listing, kept until what it reads changes: the
+    registry's host and alias (its URI) and its association, and ``inputs``."""
+    registry = repo.registry
+    known = (registry.host, registry.alias, repo.associated, *inputs)
+    return kept_while(repo, build, known, build, repo)
+
+
 def describe_repositories(request: Request) -> Params:
     repos, extra = listing(request, FREE)
-    return {"repositories": [repository_output(repo) for repo in repos], **extra}
+    return {"repositories": Encoded([entry(repo, repository_output) for repo in repos]), **extra}
 
 
 def delete_repository(request: Request) -> Params:

@@ -60,11 +60,14 @@ class Request:
         self.registry_id(name)
         return find_repository(self.registry, name, self.kind if kind is None else kind)
 
+    def types(self, repo: Repository) -> bool:
+        """Does the answer carry ``repositoryType``? When the request named a type, or the
+        repository is premium (docs/aws-behaviour.md, section "Premium repositories")."""
+        return "repositoryType" in self.params or repo.premium
+
     def typed(self, repo: Repository, output: Params) -> Params:
-        """``output`` with ``repositoryType`` where the answer carries it: when the
-        request named a type, or the repository is premium (docs/aws-behaviour.md,
-        section "Premium repositories")."""
-        if "repositoryType" in self.params or repo.premium:
+        """``output`` with ``repositoryType`` where the answer carries it (``types``)."""
+        if self.types(repo):
             output["repositoryType"] = repo.kind
         return output
 
