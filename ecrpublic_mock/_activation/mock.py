@@ -39,6 +39,7 @@ class MockOptions(TypedDict, total=False):
     max_layer_part_size: int
     max_layer_size: int
     max_layers_per_image: int
+    upload_expiry: int
     public_uris: bool
     registry_verified: bool
     registry_alias: str | None
