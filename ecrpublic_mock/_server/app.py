@@ -28,10 +28,10 @@ us-east-1.`` for every operation, GetAuthorizationToken included. An unsigned re
 
 Bodies are read with a limit derived from botocore's model (``max_body_size``): a larger
 one is answered 413 before it is read. A body must come at 1 MiB per ``request_timeout``
-seconds at least (``bodies.BodyReader``): a slower one, a byte now and then included, is answered 408.
-Both answers close the connection: the rest of the body, if it ever comes, is not read as
-a next request. Bodies are received on the event loop; a worker thread only ever handles
-a part that has arrived whole, so slow clients hold no thread.
+seconds at least (``bodies.BodyReader``): a slower one, a byte now and then included, is
+answered 408. Both answers close the connection: the rest of the body, if it ever comes,
+is not read as a next request. Bodies are received on the event loop; a worker thread only
+ever handles a part that has arrived whole, so slow clients hold no thread.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ params are the request's JSON body, except that blobs, base64 text on the wire, 
 
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 
 import boto3
 import pytest

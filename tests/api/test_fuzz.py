@@ -39,10 +39,10 @@ surrogates in a manifest, a tag named "None") are pinned by the tests at the end
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import hashlib
-import copy
 import json
 import re
 import uuid

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import select
-import socket
 import time
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -17,6 +17,9 @@ from botocore.config import Config
 from test_registry_protocol import Wire, raw, read_answer, sha256, wait_for
 
 from ecrpublic_mock._server.runner import WORKERS, BackgroundServer
+
+if TYPE_CHECKING:
+    import socket
 
 TOO_SLOW = (
     "The request body came too slowly: each 1 MiB of it, or all of a shorter body, "
