@@ -8,7 +8,7 @@ the operation and the call log run under it, so the log's order is the order of 
 from __future__ import annotations
 
 import json
-import uuid
+import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +58,8 @@ def answer(state: MockState, operation: str, region: str, body: bytes | str | No
         try:
             if first is not None:
                 raise first
-            take_fault(state.faults, operation)
+            if state.faults:
+                take_fault(state.faults, operation)
             if later is not None:
                 raise later
             output = _run(state, operation, converted)
@@ -103,11 +104,23 @@ def encode(status: int, payload: Any) -> Answer:
     """An answer as the wire carries it, with AWS's headers."""
     data = dump(payload)
     headers = {
-        "x-amzn-RequestId": str(uuid.uuid4()),
+        "x-amzn-RequestId": request_id(),
         "Content-Type": CONTENT_TYPE,
         "Content-Length": str(len(data)),
     }
     return status, headers, data
+
+
+# The version-4 UUID's variant digit (8, 9, a or b) for any random hex digit.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def request_id() -> str:
+    """A random version-4 UUID, as AWS's request ids are: spelled from random bytes, at a
+    third of the cost of ``str(uuid.uuid4())`` (which builds an object to print)."""
+    hexed = os.urandom(16).hex()
+    variant = _VARIANT[hexed[16]]
+    return f"{hexed[:8]}-{hexed[8:12]}-4{hexed[13:16]}-{variant}{hexed[17:20]}-{hexed[20:]}"
 
 
 def _parse(body: bytes | str | None) -> Any:

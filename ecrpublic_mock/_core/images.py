@@ -37,19 +37,13 @@ def put_image(
     computed = digest_of(manifest_text.encode())
     if digest is not None and digest != computed:
         raise messages.error(messages.IMAGE_DIGEST_MISMATCH, digest=digest, repo=repo)
-    missing = [d for d in manifest.required_blobs if d not in repo.layers]
+    layers, images = repo.layers, repo.images
+    missing = [d for d in manifest.required_blobs if d not in layers]
     if missing:
         raise messages.error(messages.LAYERS_NOT_FOUND, digests=messages.listed(missing), repo=repo)
-    absent = [d for d in manifest.referenced if d not in repo.images]
-    if absent:
-        raise messages.error(
-            messages.REFERENCED_IMAGES_NOT_FOUND, digests=messages.listed(absent), repo=repo
-        )
-    # A list is deleted before the images it names: none of them may be deprecated.
-    deprecated = [d for d in manifest.referenced if repo.images[d].deletion_at is not None]
-    if deprecated:
-        raise messages.error(messages.LIST_OVER_DEPRECATED, digests=messages.listed(deprecated))
-    image = repo.images.get(computed)
+    if manifest.referenced:
+        _check_referenced(repo, manifest.referenced)
+    image = images.get(computed)
     if image is not None and (tag is None or tag in image.tags):
         raise messages.error(
             messages.IMAGE_ALREADY_EXISTS, digest=computed, tag=tag or "null", repo=repo
@@ -80,6 +74,19 @@ def put_image(
     return image
 
 
+def _check_referenced(repo: Repository, referenced: tuple[str, ...]) -> None:
+    """The images a list names are there, and (a list is deleted before the images it
+    names) none of them is deprecated."""
+    absent = [d for d in referenced if d not in repo.images]
+    if absent:
+        raise messages.error(
+            messages.REFERENCED_IMAGES_NOT_FOUND, digests=messages.listed(absent), repo=repo
+        )
+    deprecated = [d for d in referenced if repo.images[d].deletion_at is not None]
+    if deprecated:
+        raise messages.error(messages.LIST_OVER_DEPRECATED, digests=messages.listed(deprecated))
+
+
 def push_manifest(
     registry: Registry, repo: Repository, manifest_text: str, reference: str, media_type: str | None
 ) -> Image:
@@ -102,8 +109,7 @@ def push_manifest(
 def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Image:
     references = manifest.referenced
     # A list's size is its largest image's; an image's, the sum of its layers.
-    sizes = [repo.images[d].size for d in references]
-    size = max(sizes) if sizes else manifest.size
+    size = max(repo.images[d].size for d in references) if references else manifest.size
     config = manifest.config
     image = Image(
         digest=digest,
@@ -113,7 +119,7 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
         size=size,
         config_digest=config.digest if config is not None else None,
         references=references,
-        layers=tuple(dict.fromkeys(manifest.required_blobs)),
+        layers=tuple(manifest.required_blobs),
         subject=manifest.subject.digest if manifest.subject is not None else None,
     )
     repo.images.add(digest, image)

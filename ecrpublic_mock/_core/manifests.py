@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import messages
@@ -20,6 +20,7 @@ from .media_types import (
 IMAGE_TYPES = frozenset({DOCKER_MANIFEST, OCI_MANIFEST})
 LIST_TYPES = frozenset({DOCKER_LIST, OCI_INDEX})
 V1_TYPES = frozenset({DOCKER_V1_SIGNED, DOCKER_V1})
+KNOWN_TYPES = IMAGE_TYPES | LIST_TYPES | V1_TYPES
 
 # Layers that live elsewhere (they carry ``urls``): never uploaded, never required.
 FOREIGN_LAYER_TYPES = frozenset(
@@ -41,36 +42,43 @@ def image_id(reference: str) -> tuple[str | None, str | None]:
 MAX_SIZE = 2**63 - 1
 
 
-@dataclass(frozen=True)
+# Parse results, made on every PutImage: slotted and not frozen, as they are made faster
+# so (nothing changes them once made).
+@dataclass(slots=True)
 class Descriptor:
     digest: str
     media_type: str | None
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Manifest:
     media_type: str
     config: Descriptor | None
     layers: tuple[Descriptor, ...]  # every layer, foreign ones included
     references: tuple[Descriptor, ...]  # the images a list/index names
     subject: Descriptor | None = None  # OCI 1.1: the manifest this one refers to
+    # Digests that must be layers of the repository, in manifest order, once each.
+    required_blobs: tuple[str, ...] = field(init=False)
+    # The digests of the images a list/index names, in order, once each.
+    referenced: tuple[str, ...] = field(init=False)
+    size: int = field(init=False)  # the sum of its layers' sizes
 
-    @property
-    def required_blobs(self) -> list[str]:
-        """Digests that must be layers of the repository, in manifest order, once each."""
-        digests = [self.config.digest] if self.config is not None else []
-        digests += [d.digest for d in self.layers if d.media_type not in FOREIGN_LAYER_TYPES]
-        return list(dict.fromkeys(digests))
+    def __post_init__(self) -> None:
+        config, references = self.config, self.references
+        digests = [config.digest] if config is not None else []
+        size = 0
+        for layer in self.layers:
+            size += layer.size
+            if layer.media_type not in FOREIGN_LAYER_TYPES:
+                digests.append(layer.digest)
+        self.required_blobs = tuple(dict.fromkeys(digests))
+        self.referenced = tuple(dict.fromkeys([r.digest for r in references])) if references else ()
+        self.size = size
 
-    @property
-    def referenced(self) -> tuple[str, ...]:
-        """The digests of the images a list/index names, in order, once each."""
-        return tuple(dict.fromkeys(r.digest for r in self.references))
 
-    @property
-    def size(self) -> int:
-        return sum(layer.size for layer in self.layers)
+# json.loads without its checks of what it is given (a str here, always).
+_decode = json.JSONDecoder().decode
 
 
 class _Malformed(Exception):
@@ -81,7 +89,7 @@ def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
     """Parse ``text`` as the service does; any problem is the ServiceError it answers."""
     try:
         text.encode()  # a lone surrogate is no UTF-8 text: there is no digest to compute
-        document = json.loads(text)
+        document = _decode(text)
     except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         raise messages.invalid(messages.INVALID_MANIFEST) from None
     if not isinstance(document, dict):
@@ -91,7 +99,7 @@ def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
         raise messages.invalid(messages.INVALID_MANIFEST)
     if given_media_type is not None and given_media_type != media_type:
         raise messages.invalid(messages.MANIFEST_MEDIA_TYPE_MISMATCH)
-    if media_type not in IMAGE_TYPES | LIST_TYPES | V1_TYPES:
+    if media_type not in KNOWN_TYPES:
         raise messages.invalid(messages.UNKNOWN_MANIFEST_MEDIA_TYPE)
     try:
         manifest = _read(document, media_type)
@@ -107,7 +115,7 @@ def parse(text: str, given_media_type: str | None, max_layers: int) -> Manifest:
 def _read(document: dict[str, Any], media_type: str) -> Manifest:
     subject = _descriptor(document["subject"]) if document.get("subject") is not None else None
     if media_type in LIST_TYPES:
-        references = tuple(_descriptor(item) for item in _list(document, "manifests"))
+        references = tuple([_descriptor(item) for item in _list(document, "manifests")])
         return Manifest(media_type, None, (), references, subject)
     if media_type in V1_TYPES:
         layers = tuple(
@@ -116,7 +124,7 @@ def _read(document: dict[str, Any], media_type: str) -> Manifest:
         )
         return Manifest(media_type, None, layers, ())
     config = _descriptor(document.get("config"))
-    layers = tuple(_descriptor(item) for item in _list(document, "layers"))
+    layers = tuple([_descriptor(item) for item in _list(document, "layers")])
     return Manifest(media_type, config, layers, (), subject)
 
 
@@ -140,12 +148,18 @@ def _digest(value: Any) -> str:
 
 
 def _descriptor(value: Any) -> Descriptor:
-    item = _object(value)
-    media_type = item.get("mediaType")
-    size = item.get("size", 0)
+    # The checks of _object and _digest written out: every PutImage reads descriptors.
+    if not isinstance(value, dict):
+        raise _Malformed
+    media_type = value.get("mediaType")
+    size = value.get("size", 0)
+    digest = value.get("digest")
     if media_type is not None and not isinstance(media_type, str):
         raise _Malformed
-    # A size is a non-negative 64-bit count of bytes (imageSizeInBytes is a Long).
-    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_SIZE:
+    # A size is a non-negative 64-bit count of bytes (imageSizeInBytes is a Long); JSON's
+    # integers are ints exactly (a bool is not one).
+    if type(size) is not int or not 0 <= size <= MAX_SIZE:
         raise _Malformed
-    return Descriptor(_digest(item.get("digest")), media_type, size)
+    if not isinstance(digest, str) or not DIGEST.fullmatch(digest):
+        raise _Malformed
+    return Descriptor(digest, media_type, size)

@@ -108,7 +108,7 @@ class Scan:
     severities: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(eq=False, repr=False, slots=True)
 class Image:
     digest: str
     manifest: str
@@ -138,7 +138,7 @@ class Image:
         self.derived = None
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(eq=False, repr=False, slots=True)
 class TagRecord:
     tag: str
     digest: str

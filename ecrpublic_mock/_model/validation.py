@@ -22,6 +22,8 @@ from . import operation_model
 if TYPE_CHECKING:
     from botocore.model import ListShape, MapShape, Shape, StructureShape
 
+    from .._core.errors import ServiceError
+
 # A checker returns None when the value is valid, else (path, constraint).
 Violation = tuple[str, str]
 Checker = Callable[[Any, str], "Violation | None"]
@@ -41,42 +43,65 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+Converter = Callable[[Any, str], Any]
+
+
 def convert(operation: str, params: Any) -> Any:
     """``params`` as handlers see them: no ``None`` members, blobs as ``bytes``.
 
     A blob that is not valid base64 cannot be deserialized: ``SerializationException``.
     Values of the wrong JSON type are left for ``validate`` to refuse.
     """
+    return _input(operation)[0](params, "")
+
+
+@cache
+def _input(operation: str) -> tuple[Converter, Checker]:
+    """The operation's input converter and checker, looked up once per operation (every
+    call of it runs them)."""
     shape = operation_model(operation).input_shape
     if shape is None:  # pragma: no cover - every ecr-public operation has an input shape
-        return params
-    return _converter(shape)(params, "")
-
-
-Converter = Callable[[Any, str], Any]
+        return _same, _valid
+    return _converter(shape), _checker(shape)
 
 
 def _same(value: Any, path: str) -> Any:
     return value
 
 
+def _valid(value: Any, path: str) -> Violation | None:  # pragma: no cover - see _input
+    return None
+
+
 @cache
 def _converter(shape: Shape) -> Converter:
     if shape.type_name == "structure":
         structure = cast("StructureShape", shape)
-        members = {name: _converter(member) for name, member in structure.members.items()}
+        # Only the members that need converting (blobs, and what holds them) are called.
+        members = {
+            name: convert
+            for name, member in structure.members.items()
+            if (convert := _converter(member)) is not _same
+        }
 
         def convert_structure(value: Any, path: str) -> Any:
             if not isinstance(value, dict):
                 return value
             prefix = f"{path}." if path else ""
             return {
-                name: members.get(name, _same)(item, prefix + name)
+                name: item
+                if (convert := members.get(name)) is None
+                else convert(item, prefix + name)
                 for name, item in value.items()
                 if item is not None
             }
 
-        return convert_structure
+        def drop_nulls(value: Any, path: str) -> Any:
+            if not isinstance(value, dict):
+                return value
+            return {name: item for name, item in value.items() if item is not None}
+
+        return convert_structure if members else drop_nulls
 
     if shape.type_name == "list":
         element = _converter(cast("ListShape", shape).member)
@@ -106,27 +131,18 @@ def _converter(shape: Shape) -> Converter:
 
 def validate(operation: str, params: Any) -> None:
     """Raise the ServiceError the service would send for ``params``, if any."""
-    shape = operation_model(operation).input_shape
-    if shape is None:  # pragma: no cover - every ecr-public operation has an input shape
-        return
-    violation = _checker(shape)(params, "")
+    violation = _input(operation)[1](params, "")
     if violation is not None:
         path, constraint = violation
         raise messages.invalid_parameter(path, constraint)
 
 
-def _length_checks(shape: Shape, wording: str = "must") -> Callable[[int], str | None]:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
-
-    def check(length: int) -> str | None:
-        if high is not None and length > high:
-            return f"{wording} have length less than or equal to {high}"
-        if low is not None and length < low:
-            return f"{wording} have length greater than or equal to {low}"
-        return None
-
-    return check
+def _length_problems(shape: Shape, wording: str = "must") -> tuple[str, str]:
+    """What a value too long, and one too short, for ``shape`` violates."""
+    return (
+        f"{wording} have length less than or equal to {shape.metadata.get('max')}",
+        f"{wording} have length greater than or equal to {shape.metadata.get('min')}",
+    )
 
 
 # The service framework's wording for list sizes and number ranges (as private ECR, which
@@ -134,14 +150,16 @@ def _length_checks(shape: Shape, wording: str = "must") -> Callable[[int], str |
 _FRAMEWORK = "Member must"
 
 
+def _unexpected(path: str, shape: Shape) -> ServiceError:
+    return messages.error(messages.UNEXPECTED_TYPE, path=path, expected=shape.type_name)
+
+
 @cache
 def _checker(shape: Shape) -> Checker:
+    """The shape's checker. Each checks its value's JSON type itself, and its lengths, not
+    through further calls: every request runs the checkers of its members."""
     kinds = _JSON_TYPES[shape.type_name]
-
-    def check_type(value: Any, path: str) -> None:
-        if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
-            return
-        raise messages.error(messages.UNEXPECTED_TYPE, path=path, expected=shape.type_name)
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
 
     if shape.type_name == "structure":
         structure = cast("StructureShape", shape)
@@ -149,7 +167,8 @@ def _checker(shape: Shape) -> Checker:
         required = list(structure.required_members)
 
         def check_structure(value: Any, path: str) -> Violation | None:
-            check_type(value, path)
+            if not isinstance(value, dict):
+                raise _unexpected(path, shape)
             prefix = f"{path}." if path else ""
             for name in required:
                 if value.get(name) is None:
@@ -163,13 +182,16 @@ def _checker(shape: Shape) -> Checker:
         return check_structure
 
     if shape.type_name == "list":
-        lengths = _length_checks(shape, _FRAMEWORK)
+        too_long, too_short = _length_problems(shape, _FRAMEWORK)
         element = _checker(cast("ListShape", shape).member)
 
         def check_list(value: Any, path: str) -> Violation | None:
-            check_type(value, path)
-            if (problem := lengths(len(value))) is not None:
-                return path, problem
+            if not isinstance(value, list):
+                raise _unexpected(path, shape)
+            if high is not None and len(value) > high:
+                return path, too_long
+            if low is not None and len(value) < low:
+                return path, too_short
             for item in value:
                 if (bad := element(item, path)) is not None:
                     return path, f"must satisfy constraint: [{bad[1]}]"
@@ -180,12 +202,15 @@ def _checker(shape: Shape) -> Checker:
     if shape.type_name == "map":
         mapping = cast("MapShape", shape)
         key_check, value_check = _checker(mapping.key), _checker(mapping.value)
-        lengths = _length_checks(shape)
+        too_long, too_short = _length_problems(shape)
 
         def check_map(value: Any, path: str) -> Violation | None:
-            check_type(value, path)
-            if (problem := lengths(len(value))) is not None:
-                return path, problem
+            if not isinstance(value, dict):
+                raise _unexpected(path, shape)
+            if high is not None and len(value) > high:
+                return path, too_long
+            if low is not None and len(value) < low:
+                return path, too_short
             for key, item in value.items():
                 if (bad := key_check(key, path) or value_check(item, path)) is not None:
                     return bad
@@ -194,15 +219,18 @@ def _checker(shape: Shape) -> Checker:
         return check_map
 
     if shape.type_name == "string":
-        lengths = _length_checks(shape)
+        too_long, too_short = _length_problems(shape)
         pattern = shape.metadata.get("pattern")
         matcher = re.compile(pattern).fullmatch if pattern is not None else None
         enum = list(getattr(shape, "enum", None) or ())
 
         def check_string(value: Any, path: str) -> Violation | None:
-            check_type(value, path)
-            if (problem := lengths(len(value))) is not None:
-                return path, problem
+            if not isinstance(value, str):
+                raise _unexpected(path, shape)
+            if high is not None and len(value) > high:
+                return path, too_long
+            if low is not None and len(value) < low:
+                return path, too_short
             if matcher is not None and matcher(value) is None:
                 return path, f"must satisfy regular expression '{pattern}'"
             if enum and value not in enum:
@@ -212,19 +240,26 @@ def _checker(shape: Shape) -> Checker:
         return check_string
 
     if shape.type_name == "blob":
-        lengths = _length_checks(shape)
+        too_long, too_short = _length_problems(shape)
 
         def check_blob(value: Any, path: str) -> Violation | None:
-            check_type(value, path)
-            if (problem := lengths(len(value))) is not None:
-                return path, problem
+            if not isinstance(value, bytes):
+                raise _unexpected(path, shape)
+            if high is not None and len(value) > high:
+                return path, too_long
+            if low is not None and len(value) < low:
+                return path, too_short
             return None
 
         return check_blob
 
+    def check_type(value: Any, path: str) -> None:
+        # bool is an int to isinstance: only a shape that takes booleans takes one.
+        if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
+            return
+        raise _unexpected(path, shape)
+
     if shape.type_name in ("integer", "long"):
-        low = shape.metadata.get("min")
-        high = shape.metadata.get("max")
 
         def check_number(value: Any, path: str) -> Violation | None:
             check_type(value, path)
