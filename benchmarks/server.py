@@ -29,6 +29,41 @@ server.stop()
 """
 
 
+# The served floor: an HTTP server that answers every request with the same canned bytes,
+# as fast as Python's asyncio can (no parsing beyond finding the end of the request). What
+# a boto3 call over loopback HTTP costs with a server that does no work at all.
+CANNED_SERVER = """
+import asyncio, json, sys
+body = sys.stdin.readline().strip().encode()
+answer = (b"HTTP/1.1 200 OK\\r\\nContent-Type: application/x-amz-json-1.1\\r\\n"
+          b"Content-Length: " + str(len(body)).encode() + b"\\r\\n\\r\\n" + body)
+
+class Canned(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport, self.buffer = transport, b""
+    def data_received(self, data):
+        self.buffer += data
+        while b"\\r\\n\\r\\n" in self.buffer:
+            head, _, rest = self.buffer.partition(b"\\r\\n\\r\\n")
+            length = 0
+            for line in head.split(b"\\r\\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if len(rest) < length:
+                return
+            self.buffer = rest[length:]
+            self.transport.write(answer)
+
+async def main():
+    server = await asyncio.get_running_loop().create_server(Canned, "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+
+asyncio.run(main())
+"""
+
+
 def bench_server(rows: list[Row], repeat: int) -> None:
     """Server mode: a kept-alive boto3 client over loopback HTTP, per call.
 
@@ -57,6 +92,7 @@ def bench_server(rows: list[Row], repeat: int) -> None:
     )
     mock = mock_ecr_public()
     served: Any = None
+    canned: subprocess.Popen[str] | None = None
     try:
         assert moto.stdout is not None
         assert ours.stdout is not None
@@ -74,24 +110,49 @@ def bench_server(rows: list[Row], repeat: int) -> None:
         for c in (remote, moto_client):
             for n in range(10):
                 c.create_repository(repositoryName=f"r{n}")
-        mock.start()
-        served = mock.serve()
-        for n in range(10):
-            local.create_repository(repositoryName=f"r{n}")
-        # While the mock is active it would answer any client in this process itself: the
-        # in-thread server is measured with raw HTTP/1.1 requests of the same call.
-        thread_call = raw_caller(served.url)
-        samples: dict[str, list[float]] = {"server": [], "local": [], "moto": [], "thread": []}
+        canned = subprocess.Popen(
+            [sys.executable, "-c", CANNED_SERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert canned.stdin is not None
+        assert canned.stdout is not None
+        canned.stdin.write(
+            ecr_last_body(remote, "DescribeRepositories", remote.describe_repositories).decode()
+            + "\n"
+        )
+        canned.stdin.flush()
+        floor = client("ecr-public", f"http://127.0.0.1:{canned.stdout.readline().strip()}")
+        assert floor.describe_repositories() == remote.describe_repositories() | {
+            "ResponseMetadata": floor.describe_repositories()["ResponseMetadata"]
+        }
+        samples: dict[str, list[float]] = {
+            "server": [],
+            "local": [],
+            "moto": [],
+            "thread": [],
+            "floor": [],
+        }
         for _ in range(5):
-            samples["local"].append(per_call(local.describe_repositories, repeat, 1))
-            samples["thread"].append(per_call(thread_call, repeat, 1))
-            mock.stop()
-            samples["server"].append(per_call(remote.describe_repositories, repeat, 1))
-            samples["moto"].append(per_call(moto_client.describe_repositories, repeat, 1))
+            # The mock's servers stop with it: each round serves a new activation.
             mock.start()
+            served = mock.serve()
             for n in range(10):
                 local.create_repository(repositoryName=f"r{n}")
+            samples["local"].append(per_call(local.describe_repositories, repeat, 1))
+            # While the mock is active it would answer any client in this process itself:
+            # the in-thread server is measured with raw HTTP/1.1 requests of the same call.
+            samples["thread"].append(per_call(raw_caller(served.url), repeat, 1))
+            mock.stop()
+            served = None
+            samples["server"].append(per_call(remote.describe_repositories, repeat, 1))
+            samples["moto"].append(per_call(moto_client.describe_repositories, repeat, 1))
+            samples["floor"].append(per_call(floor.describe_repositories, repeat, 1))
     finally:
+        if canned is not None:
+            canned.kill()
+            canned.wait(10)
         if served is not None:
             served.stop()
         if mock.active:
@@ -101,7 +162,7 @@ def bench_server(rows: list[Row], repeat: int) -> None:
         if moto.stdin is not None:
             moto.stdin.close()
         moto.wait(10)
-    t_server, t_local, t_moto, t_thread = (statistics.median(v) for v in samples.values())
+    t_server, t_local, t_moto, t_thread, t_floor = (statistics.median(v) for v in samples.values())
     what = "describe_repositories (10 repos), kept-alive boto3 over HTTP"
     rows.append(
         Row(
@@ -121,6 +182,26 @@ def bench_server(rows: list[Row], repeat: int) -> None:
             t_server / t_moto,
             "<= 0.5",
             t_server / t_moto <= 0.5,
+        )
+    )
+    rows.append(
+        Row(
+            f"{what}: a server answering canned bytes (the HTTP floor) vs in-process",
+            us(t_floor),
+            us(t_local),
+            t_floor / t_local,
+            "(info)",
+            True,
+        )
+    )
+    rows.append(
+        Row(
+            f"{what}: serve vs the HTTP floor",
+            us(t_server),
+            us(t_floor),
+            t_server / t_floor,
+            "(info)",
+            True,
         )
     )
     rows.append(

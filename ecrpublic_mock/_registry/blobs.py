@@ -57,10 +57,9 @@ def get(ctx: Context) -> Response:
     validators = {"Docker-Content-Digest": wanted_digest, "ETag": f'"{wanted_digest}"'}
     refused = _precondition(ctx.request.headers, wanted_digest)
     if refused is not None:
-        # 304 (RFC 9110 15.4.5): the validators, no representation metadata, no content;
-        # its Content-Length is the 200's, the one value 8.6 allows. 412: no content.
-        length = blob.size if refused == 304 else 0
-        return Response(refused, {**API_VERSION, **validators}, length=length)
+        # 304 (RFC 9110 15.4.5): the validators, no representation metadata, no content
+        # (and no Content-Length, which 8.6 allows it to leave out). 412: no content.
+        return Response(refused, {**API_VERSION, **validators})
     headers = {
         "Content-Type": "application/octet-stream",
         "Docker-Content-Digest": wanted_digest,

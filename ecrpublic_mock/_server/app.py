@@ -315,7 +315,9 @@ async def _respond(
     more: bool = False,
 ) -> None:
     fields = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-    if status != 204:  # a 204 has no body and must not say it has none (RFC 9110, 8.6)
+    # A 204 must not say it has no body; a 304 need not repeat the 200's length and does
+    # not (RFC 9110, 8.6): neither carries Content-Length.
+    if status not in (204, 304):
         fields.append((b"content-length", str(length).encode()))
     await send({"type": "http.response.start", "status": status, "headers": fields})
     await send({"type": "http.response.body", "body": data, "more_body": more})

@@ -2,18 +2,8 @@
 
 The only module that imports uvicorn; it is imported only to serve.
 
-uvicorn's h11 protocol is used with two additions: TCP_NODELAY on every connection, and a
-deadline for the request head.
-uvicorn closes a connection that stays idle ``timeout_keep_alive`` seconds after a
-response, but arms no timer on a new connection and cancels its timer at the first byte
-of the next request: a client that connects and sends nothing, or half of its headers,
-would hold its connection (and a place in the server's shutdown) forever. Here the head
-must arrive whole within ``request_timeout`` seconds of the connection or of its first
-byte: a half-sent head is then answered 408, an empty connection closed. The body has its
-own inactivity deadline in the app (``MockApp._body``). Malformed framing (two
-Content-Length values, bad chunking, bytes that are no HTTP such as a TLS ClientHello) is
-refused by h11; uvicorn answers it with a 400 status line, which this protocol sends with
-a JSON error body like every other error of the server.
+uvicorn runs with the protocol of ``protocols`` (httptools, with TCP_NODELAY, a deadline
+for the request head and JSON error bodies); the body's pace rule is the app's.
 
 Every timer of the server (the head and body deadlines, keep-alive, graceful shutdown, the
 startup wait) runs in real time under freezegun (``_RealTimeLoop``), while the mock's clock
@@ -28,21 +18,18 @@ import concurrent.futures
 import contextlib
 import functools
 import ipaddress
-import logging
 import signal
 import socket
 import threading
 import time
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .._api.dispatch import error_body
 from .._registry.context import error_answer
 from .app import MockApp
+from .protocols import Protocol as _Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Iterator
@@ -61,89 +48,6 @@ SHUTDOWN_TIMEOUT = 5
 BACKLOG = 2048
 # Requests served at once; more wait for a worker (each holds one while it runs).
 WORKERS = 64
-
-
-class _ExpectedRefusals(logging.Filter):
-    """Drops uvicorn's warning for malformed framing: the 400 it comes with is this
-    server's answer by design (a TLS hello from a registry client probing for https gets
-    it on every command), not news for the console."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != "Invalid HTTP request received."
-
-
-# uvicorn's logger for its protocol's messages, as a child of its own ("uvicorn.error").
-_LOGGER = logging.getLogger("uvicorn.error.ecrpublic_mock")
-_LOGGER.addFilter(_ExpectedRefusals())
-
-
-class _Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for the request head (module docstring)."""
-
-    head_timeout = DEFAULT_REQUEST_TIMEOUT
-    _head_timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self.logger = _LOGGER
-        # Each answer goes out at once, not held back by Nagle's algorithm until the client
-        # acknowledges the previous segment (which a client may delay by 40 ms). asyncio
-        # sets this only on sockets whose protocol number says TCP, and a socket made by
-        # socket.create_server() says 0.
-        sock = transport.get_extra_info("socket")
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._arm_head_timer()
-
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        if self.conn.their_state is h11.IDLE:
-            if self._head_timer is None:  # the first byte of a head after keep-alive
-                self._arm_head_timer()
-        else:
-            self._cancel_head_timer()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
-        super().connection_lost(exc)
-
-    def _arm_head_timer(self) -> None:
-        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
-
-    def _cancel_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _head_timed_out(self) -> None:
-        self._head_timer = None
-        if self.transport.is_closing():  # pragma: no cover - closed, connection_lost pending
-            return
-        if self.conn.trailing_data[0]:
-            message = f"The request head did not arrive whole within {self.head_timeout:g} s"
-            self._send_error(408, "RequestTimeout", message)
-        else:  # nothing was asked: nobody waits for an answer
-            self.transport.close()
-
-    def send_400_response(self, msg: str) -> None:
-        self._send_error(400, "BadRequest", f"{msg} (malformed HTTP/1.1 framing)")
-
-    def _send_error(self, status: int, code: str, message: str) -> None:
-        data = error_body(code, message)
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(data)).encode()),
-            (b"connection", b"close"),
-        ]
-        try:
-            for event in (
-                h11.Response(status_code=status, headers=headers, reason=HTTPStatus(status).phrase),
-                h11.Data(data=data),
-                h11.EndOfMessage(),
-            ):
-                self.transport.write(self.conn.send(event))
-        except h11.LocalProtocolError:  # pragma: no cover - a response is already under way
-            pass
-        self.transport.close()
 
 
 class _Server(uvicorn.Server):

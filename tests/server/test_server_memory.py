@@ -3,7 +3,7 @@ their repository, its resident memory above the baseline stays within 1.3x the b
 still stored (docs/aws-behaviour.md, "Layers and uploads that nobody uses").
 
 Measured on ``python -m ecrpublic_mock serve`` as users run it, from /proc (VmRSS): the
-rounds churn four times the allowance, so a leak of the deleted layers fails.
+rounds churn nine times the allowance, so a leak of the deleted layers fails.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import pytest
 
 MIB = 1024 * 1024
 LAYERS = 24  # of 1 MiB, a round
-# The allocator's and the interpreter's own drift between two readings.
-SLACK = 8 * MIB
+# The allocator's and the interpreter's own drift between two readings (buffers of the
+# requests in flight, thread arenas): a small part of what the rounds churn.
+SLACK = 16 * MIB
 
 pytestmark = pytest.mark.slow
 
@@ -80,11 +81,12 @@ def test_rounds_of_pushes_and_deletes_give_the_memory_back():
         assert server.stdout is not None
         registry = Registry(server.stdout.readline().split()[-1])
         rng = random.Random(0)
-        registry.api.create_repository(repositoryName="app")
-        registry.push_layers("app", rng)  # warm: every path loaded, the allocator grown
-        registry.api.delete_repository(repositoryName="app", force=True)
+        for _ in range(2):  # warm: every path loaded, the allocator grown
+            registry.api.create_repository(repositoryName="app")
+            registry.push_layers("app", rng)
+            registry.api.delete_repository(repositoryName="app", force=True)
         baseline = rss(server.pid)
-        for _ in range(4):
+        for _ in range(6):  # 144 MiB churned
             registry.api.create_repository(repositoryName="app")
             registry.push_layers("app", rng)
             registry.api.delete_repository(repositoryName="app", force=True)
