@@ -204,7 +204,7 @@ class MockApp:
         """The request body, refused (413) past the limit and (408) when it comes too
         slowly (``BodyReader``)."""
         for name, value in scope["headers"]:
-            # h11 has checked it: digits, and one value however many times it is sent.
+            # The parser (llhttp) has checked it: digits only, and a single such header.
             if name == b"content-length" and int(value) > self.body_limit:
                 raise too_large(int(value), self.body_limit)
         body = BodyReader(receive, self.request_timeout, self.body_limit)
