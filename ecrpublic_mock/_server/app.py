@@ -165,6 +165,8 @@ class MockApp:
             except (EarlyAnswer, Disconnected) as cut:
                 code = cut.code if isinstance(cut, EarlyAnswer) else "ClientDisconnected"
                 await asyncio.to_thread(_cut, steps, BodyCut(code, str(cut)))
+                if isinstance(cut, Disconnected):
+                    return  # nobody to answer
                 raise
             response = await asyncio.to_thread(_advance, steps, part)
         length = len(response.body) if response.length is None else response.length
