@@ -1755,6 +1755,23 @@ def test_a_bug_is_a_500_with_a_traceback_on_stderr(wire, monkeypatch, capsys):
     assert wire.request("GET", "/v2/").status == 200
 
 
+def test_a_bug_in_a_push_is_logged_as_internal_failure(wire, ecr, monkeypatch, capsys):
+    """The call log records an error code, never a Python class name: a bug in a push
+    is ``InternalFailure``, the code the 500 answer carries."""
+
+    def broken(*args):
+        raise ValueError("boom")
+
+    (route,) = [r for r in routes.ROUTES if r.pattern.pattern.endswith("/manifests/(?P<ref>[^/]+)")]
+    monkeypatch.setitem(route.methods, "DELETE", (broken, "BatchDeleteImage"))
+    answer = wire.request("DELETE", f"/v2/{wire.name()}/manifests/v1")
+    assert answer.status == 500
+    assert json.loads(answer.body)["errors"][0]["code"] == "InternalFailure"
+    call = ecr.calls[-1]
+    assert (call.operation, call.outcome) == ("BatchDeleteImage", "InternalFailure")
+    assert "ValueError: boom" in capsys.readouterr().err
+
+
 def test_a_download_cut_short_leaves_the_server_serving(wire, capsys):
     data = blob_bytes(8 * MIB, seed=6)
     digest = wire.upload(data)
