@@ -9,6 +9,8 @@ server-side constraint violation is an InvalidParameterException ``Invalid param
 
 from __future__ import annotations
 
+import hashlib
+
 import boto3
 import botocore.session
 import pytest
@@ -138,3 +140,25 @@ def assert_not_served() -> None:
     assert consulted, "the request never reached the send stage"
     assert answered_by_probe(response), "something answered ecr-public before the probe"
     assert response["repositories"] == []
+
+
+def open_upload(client, repo: str, data: bytes) -> str:
+    """An upload of ``repo`` with ``data`` as its one part, left open; its id."""
+    upload_id = client.initiate_layer_upload(repositoryName=repo)["uploadId"]
+    client.upload_layer_part(
+        repositoryName=repo,
+        uploadId=upload_id,
+        partFirstByte=0,
+        partLastByte=len(data) - 1,
+        layerPartBlob=data,
+    )
+    return upload_id
+
+
+def upload_layer(client, repo: str, data: bytes) -> str:
+    """``data`` as a layer of ``repo`` through the API's upload path, in one part; its
+    digest."""
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    upload_id = open_upload(client, repo, data)
+    client.complete_layer_upload(repositoryName=repo, uploadId=upload_id, layerDigests=[digest])
+    return digest

@@ -30,6 +30,7 @@ from collections import Counter
 import boto3
 import botocore.httpsession
 import pytest
+from _support import upload_layer
 from botocore.exceptions import ClientError
 
 from ecrpublic_mock._api import dispatch as _dispatch
@@ -380,18 +381,6 @@ class Shared:
 # -- helpers for the main thread -------------------------------------------------------------
 
 
-def upload(client, blob: bytes) -> None:
-    upload_id = client.initiate_layer_upload(repositoryName=REPO)["uploadId"]
-    client.upload_layer_part(
-        repositoryName=REPO,
-        uploadId=upload_id,
-        partFirstByte=0,
-        partLastByte=len(blob) - 1,
-        layerPartBlob=blob,
-    )
-    client.complete_layer_upload(repositoryName=REPO, uploadId=upload_id, layerDigests=[sha(blob)])
-
-
 def every_page(client, method: str, key: str, **params) -> list[dict]:
     items: list[dict] = []
     while True:
@@ -428,7 +417,7 @@ def test_eight_threads_on_one_repository_keep_every_invariant(ecr, fast_switchin
     main.create_repository(repositoryName=REPO)
     for spec in STABLE:
         for blob in spec.blobs:
-            upload(main, blob)
+            upload_layer(main, REPO, blob)
     for (tag, _), spec in zip(STABLE_TAGS.items(), STABLE, strict=False):
         main.put_image(repositoryName=REPO, imageManifest=spec.manifest, imageTag=tag)
     main.put_image(repositoryName=REPO, imageManifest=STABLE_LIST.manifest, imageTag="stable-list")

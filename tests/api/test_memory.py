@@ -17,6 +17,7 @@ import tracemalloc
 
 import boto3
 import pytest
+from _support import open_upload, upload_layer
 from botocore.exceptions import ClientError
 
 from ecrpublic_mock import mock_ecr_public
@@ -31,25 +32,13 @@ def sha(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def api_upload(client, repo: str, data: bytes) -> None:
-    upload_id = client.initiate_layer_upload(repositoryName=repo)["uploadId"]
-    client.upload_layer_part(
-        repositoryName=repo,
-        uploadId=upload_id,
-        partFirstByte=0,
-        partLastByte=len(data) - 1,
-        layerPartBlob=data,
-    )
-    client.complete_layer_upload(repositoryName=repo, uploadId=upload_id, layerDigests=[sha(data)])
-
-
 def api_push(ecr, client, repo: str, data: bytes) -> str:
     """An image of one layer through the API's upload path; its digest."""
     config = b'{"architecture":"amd64","os":"linux"}'
     for blob in (config, data):
         check = client.batch_check_layer_availability(repositoryName=repo, layerDigests=[sha(blob)])
         if check["layers"][0]["layerAvailability"] == "UNAVAILABLE":  # else: the last config
-            api_upload(client, repo, blob)
+            upload_layer(client, repo, blob)
     manifest = (
         '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",'
         f'"config":{{"mediaType":"application/vnd.docker.container.image.v1+json",'
@@ -112,15 +101,8 @@ def test_an_unused_layer_and_an_idle_upload_are_freed_at_expiry(traced):
         client.create_repository(repositoryName="app")
         baseline = held()
         for _ in range(ROUNDS):
-            api_upload(client, "app", random.randbytes(LAYER))
-            upload_id = client.initiate_layer_upload(repositoryName="app")["uploadId"]
-            client.upload_layer_part(
-                repositoryName="app",
-                uploadId=upload_id,
-                partFirstByte=0,
-                partLastByte=LAYER - 1,
-                layerPartBlob=random.randbytes(LAYER),
-            )
+            upload_layer(client, "app", random.randbytes(LAYER))
+            open_upload(client, "app", random.randbytes(LAYER))
         assert held() - baseline >= 2 * ROUNDS * LAYER  # all there, until the deadline
         clock.tick(3600)
         assert ecr.repositories["app"].layers == {}

@@ -16,6 +16,7 @@ import json
 
 import boto3
 import pytest
+from _support import upload_layer
 from botocore import xform_name
 
 from ecrpublic_mock import mock_ecr_public
@@ -115,18 +116,7 @@ def sha256(data):
 
 
 def upload(client, data, repo="app"):
-    upload_id = client.initiate_layer_upload(repositoryName=repo)["uploadId"]
-    client.upload_layer_part(
-        repositoryName=repo,
-        uploadId=upload_id,
-        partFirstByte=0,
-        partLastByte=len(data) - 1,
-        layerPartBlob=data,
-    )
-    client.complete_layer_upload(
-        repositoryName=repo, uploadId=upload_id, layerDigests=[sha256(data)]
-    )
-    return {"digest": sha256(data), "size": len(data)}
+    return {"digest": upload_layer(client, repo, data), "size": len(data)}
 
 
 def manifest(config, layers):

@@ -28,7 +28,7 @@ import freezegun
 import pytest
 from _clients import Docker, dockerd  # noqa: F401 - dockerd: the session's private dockerd
 from _manifests import DOCKER_MANIFEST, build_image, put
-from _support import needs_premium
+from _support import needs_premium, open_upload, upload_layer
 from botocore.config import Config
 
 from ecrpublic_mock import _server, mock_ecr_public
@@ -950,24 +950,8 @@ def test_control_state_shows_open_uploads_and_what_names_each_layer():
         remote = client_of(srv.url)
         remote.create_repository(repositoryName="app")
         ecr.push_image("app", layers=[b"named"])
-        upload_id = remote.initiate_layer_upload(repositoryName="app")["uploadId"]
-        remote.upload_layer_part(
-            repositoryName="app",
-            uploadId=upload_id,
-            partFirstByte=0,
-            partLastByte=2,
-            layerPartBlob=b"abc",
-        )
-        unused = remote.initiate_layer_upload(repositoryName="app")["uploadId"]
-        remote.upload_layer_part(
-            repositoryName="app",
-            uploadId=unused,
-            partFirstByte=0,
-            partLastByte=5,
-            layerPartBlob=b"unused",
-        )
-        digest = "sha256:" + hashlib.sha256(b"unused").hexdigest()
-        remote.complete_layer_upload(repositoryName="app", uploadId=unused, layerDigests=[digest])
+        upload_id = open_upload(remote, "app", b"abc")
+        digest = upload_layer(remote, "app", b"unused")
         status, state, _ = control(srv, "GET", "state")
     assert status == 200
     (repo,) = state["repositories"]
