@@ -65,7 +65,8 @@ def _input(operation: str) -> tuple[Converter, Checker]:
     return _converter(shape), _checker(shape)
 
 
-def _same(value: Any, path: str) -> Any:
+def _same(value: Any, path: str) -> Any:  # pragma: no cover - a marker, never called
+    """Marks a shape whose values need no converting (its holder leaves them as they are)."""
     return value
 
 
@@ -137,12 +138,17 @@ def validate(operation: str, params: Any) -> None:
         raise messages.invalid_parameter(path, constraint)
 
 
-def _length_problems(shape: Shape, wording: str = "must") -> tuple[str, str]:
-    """What a value too long, and one too short, for ``shape`` violates."""
-    return (
-        f"{wording} have length less than or equal to {shape.metadata.get('max')}",
-        f"{wording} have length greater than or equal to {shape.metadata.get('min')}",
-    )
+def _length_problem(shape: Shape, wording: str = "must") -> Callable[[int], str]:
+    """What a value of a length outside ``shape``'s bounds violates (checkers compare the
+    bounds themselves, and call this only for a value out of them)."""
+    high = shape.metadata.get("max")
+
+    def problem(length: int) -> str:
+        if high is not None and length > high:
+            return f"{wording} have length less than or equal to {high}"
+        return f"{wording} have length greater than or equal to {shape.metadata.get('min')}"
+
+    return problem
 
 
 # The service framework's wording for list sizes and number ranges (as private ECR, which
@@ -182,16 +188,14 @@ def _checker(shape: Shape) -> Checker:
         return check_structure
 
     if shape.type_name == "list":
-        too_long, too_short = _length_problems(shape, _FRAMEWORK)
+        problem = _length_problem(shape, _FRAMEWORK)
         element = _checker(cast("ListShape", shape).member)
 
         def check_list(value: Any, path: str) -> Violation | None:
             if not isinstance(value, list):
                 raise _unexpected(path, shape)
-            if high is not None and len(value) > high:
-                return path, too_long
-            if low is not None and len(value) < low:
-                return path, too_short
+            if (high is not None and len(value) > high) or (low is not None and len(value) < low):
+                return path, problem(len(value))
             for item in value:
                 if (bad := element(item, path)) is not None:
                     return path, f"must satisfy constraint: [{bad[1]}]"
@@ -202,15 +206,13 @@ def _checker(shape: Shape) -> Checker:
     if shape.type_name == "map":
         mapping = cast("MapShape", shape)
         key_check, value_check = _checker(mapping.key), _checker(mapping.value)
-        too_long, too_short = _length_problems(shape)
+        problem = _length_problem(shape)
 
         def check_map(value: Any, path: str) -> Violation | None:
             if not isinstance(value, dict):
                 raise _unexpected(path, shape)
-            if high is not None and len(value) > high:
-                return path, too_long
-            if low is not None and len(value) < low:
-                return path, too_short
+            if (high is not None and len(value) > high) or (low is not None and len(value) < low):
+                return path, problem(len(value))
             for key, item in value.items():
                 if (bad := key_check(key, path) or value_check(item, path)) is not None:
                     return bad
@@ -219,7 +221,7 @@ def _checker(shape: Shape) -> Checker:
         return check_map
 
     if shape.type_name == "string":
-        too_long, too_short = _length_problems(shape)
+        problem = _length_problem(shape)
         pattern = shape.metadata.get("pattern")
         matcher = re.compile(pattern).fullmatch if pattern is not None else None
         enum = list(getattr(shape, "enum", None) or ())
@@ -227,10 +229,8 @@ def _checker(shape: Shape) -> Checker:
         def check_string(value: Any, path: str) -> Violation | None:
             if not isinstance(value, str):
                 raise _unexpected(path, shape)
-            if high is not None and len(value) > high:
-                return path, too_long
-            if low is not None and len(value) < low:
-                return path, too_short
+            if (high is not None and len(value) > high) or (low is not None and len(value) < low):
+                return path, problem(len(value))
             if matcher is not None and matcher(value) is None:
                 return path, f"must satisfy regular expression '{pattern}'"
             if enum and value not in enum:
@@ -240,15 +240,13 @@ def _checker(shape: Shape) -> Checker:
         return check_string
 
     if shape.type_name == "blob":
-        too_long, too_short = _length_problems(shape)
+        problem = _length_problem(shape)
 
         def check_blob(value: Any, path: str) -> Violation | None:
             if not isinstance(value, bytes):
                 raise _unexpected(path, shape)
-            if high is not None and len(value) > high:
-                return path, too_long
-            if low is not None and len(value) < low:
-                return path, too_short
+            if (high is not None and len(value) > high) or (low is not None and len(value) < low):
+                return path, problem(len(value))
             return None
 
         return check_blob

@@ -119,6 +119,27 @@ def test_a_blob_of_another_json_type_is_a_serialization_error(registry):
     )
 
 
+@pytest.mark.parametrize(
+    ("operation", "params", "path", "expected"),
+    [
+        ("DescribeImages", {"imageIds": ["v1"]}, "imageIds", "structure"),
+        ("PutRepositoryCatalogData", {"catalogData": ["x"]}, "catalogData", "structure"),
+    ],
+    ids=["holds-no-blob", "holds-a-blob"],
+)
+def test_a_structure_of_another_json_type_is_a_serialization_error(
+    registry, operation, params, path, expected
+):
+    """Whether or not the structure has members to convert, its value is left for the
+    validation to refuse."""
+    serialization_error(
+        registry,
+        operation,
+        json.dumps({"repositoryName": "app", **params}),
+        f"Unexpected value type in payload at '{path}': expected {expected}",
+    )
+
+
 def test_blobs_reach_the_handlers_as_bytes_once(registry):
     """A valid logo: the URL is made from the decoded bytes; the call log keeps the size."""
     logo = base64.b64encode(b"\x89PNG-data").decode()
