@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import sys
 import time
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import botocore
@@ -93,7 +94,9 @@ class _Answer(AWSResponse):
 
     def __init__(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
         super().__init__(url, status, headers, None)  # type: ignore[arg-type]
-        self._content: bytes = _Content(body)
+        # Awaitable only where an aiobotocore client can be reading it: making one copies
+        # the body, which is most of a large listing's cost in the mock.
+        self._content: bytes = _Content(body) if "aiobotocore" in sys.modules else body
 
     @property
     def content(self) -> bytes:
@@ -101,13 +104,18 @@ class _Answer(AWSResponse):
 
 
 def _serve(state: MockState, operation: str, request: Any) -> _Answer:
-    # The API front end loads with the first call served, not with the package: most of
-    # an importer's processes never serve one.
+    region = endpoint_region(request.url)
+    status, headers, body = _answer()(state, operation, region or "", request.body)
+    return _Answer(request.url, status, headers, body)
+
+
+@cache
+def _answer() -> Callable[..., tuple[int, dict[str, str], bytes]]:
+    """The API front end's ``answer``, loaded with the first call served, not with the
+    package (most of an importer's processes never serve one), and looked up once."""
     from .._api.dispatch import answer
 
-    region = endpoint_region(request.url)
-    status, headers, body = answer(state, operation, region or "", request.body)
-    return _Answer(request.url, status, headers, body)
+    return answer
 
 
 def _before_send(request: Any, event_name: str, **kwargs: Any) -> AWSResponse | None:

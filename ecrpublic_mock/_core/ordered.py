@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from bisect import bisect_right
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 V = TypeVar("V")
 
@@ -18,13 +18,16 @@ class OrderedIndex(Generic[V]):
     """``identity`` tells this index from any other (a repository deleted and created
     again gets a new one), so a position can be named together with its index."""
 
-    __slots__ = ("_dead", "_entries", "_identity", "_keys", "_next", "_seqs", "_sorted")
+    __slots__ = ("_dead", "_entries", "_identity", "_keys", "_next", "_seqs", "_sorted", "_values")
 
     def __init__(self) -> None:
         self._identity: str | None = None
         self._entries: dict[str, tuple[int, V]] = {}
         self._seqs: list[int] = []  # ascending; parallel to _keys
         self._keys: list[str | None] = []  # None marks a removed entry until compaction
+        # The values in order, parallel to _keys (None where removed): a page of an index
+        # with nothing removed is a slice, not a look-up per item.
+        self._values: list[V | None] = []
         self._dead = 0
         self._next = 0
         self._sorted: list[str] | None = None  # the keys sorted, until the next change
@@ -69,11 +72,14 @@ class OrderedIndex(Generic[V]):
         self._entries[key] = (seq, value)
         self._seqs.append(seq)
         self._keys.append(key)
+        self._values.append(value)
 
     def remove(self, key: str) -> V:
         seq, value = self._entries.pop(key)
         self._sorted = None
-        self._keys[bisect_right(self._seqs, seq) - 1] = None
+        slot = bisect_right(self._seqs, seq) - 1
+        self._keys[slot] = None
+        self._values[slot] = None
         self._dead += 1
         if self._dead > 64 and self._dead * 2 > len(self._keys):
             self._compact()
@@ -83,6 +89,7 @@ class OrderedIndex(Generic[V]):
         """Drop removed slots; amortised O(1) per removal since it runs when half are dead."""
         live = [key for key in self._keys if key is not None]
         self._seqs = [self._entries[key][0] for key in live]
+        self._values = [self._entries[key][1] for key in live]
         self._keys = list(live)
         self._dead = 0
 
@@ -91,9 +98,14 @@ class OrderedIndex(Generic[V]):
 
         Returns them with the position to resume from, or None when nothing follows.
         """
-        found: list[V] = []
-        keys, entries = self._keys, self._entries
         index = bisect_right(self._seqs, after)
+        values = self._values
+        if not self._dead and limit > 0:  # every slot holds a value: the page is a slice
+            stop = index + limit
+            page = cast("list[V]", values[index:stop])
+            return page, self._seqs[stop - 1] if stop < len(values) else None
+        found: list[V] = []
+        keys = self._keys
         last = after
         while index < len(keys):
             key = keys[index]
@@ -102,6 +114,6 @@ class OrderedIndex(Generic[V]):
                 continue
             if len(found) == limit:
                 return found, last
-            found.append(entries[key][1])
+            found.append(values[index - 1])  # type: ignore[arg-type]  # a live slot
             last = self._seqs[index - 1]
         return found, None

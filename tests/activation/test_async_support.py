@@ -15,7 +15,9 @@ from ecrpublic_mock import mock_ecr_public
 from ecrpublic_mock._activation import hook as _hook
 
 
-def test_answer_content_is_bytes_and_awaitable():
+def test_answer_content_is_bytes_and_awaitable(monkeypatch):
+    """Awaitable once aiobotocore is loaded (an aiobotocore client reads it so)."""
+    monkeypatch.setitem(sys.modules, "aiobotocore", types.ModuleType("aiobotocore"))
     answer = _hook._Answer("https://example", 200, {"a": "b"}, b'{"x": 1}')
     assert answer.content == b'{"x": 1}'
     assert isinstance(answer.content, bytes)
@@ -24,6 +26,13 @@ def test_answer_content_is_bytes_and_awaitable():
         return await answer.content
 
     assert asyncio.run(read()) == b'{"x": 1}'
+
+
+def test_answer_content_is_the_body_itself_without_aiobotocore(monkeypatch):
+    """No aiobotocore loaded, no client awaits it: the body is not copied."""
+    monkeypatch.delitem(sys.modules, "aiobotocore", raising=False)
+    body = b'{"x": 1}' * 1000
+    assert _hook._Answer("https://example", 200, {}, body).content is body
 
 
 @pytest.fixture

@@ -216,12 +216,22 @@ def test_a_repository_entry_follows_its_association_state_products_and_host(worl
     assert app["repositoryUri"].startswith("127.0.0.1:5000/")
 
 
-def test_answers_are_the_bytes_json_dumps_gives():
-    entries = [{"a": 1.5, "b": 'é"x'}, {"c": [1, None]}]
-    answer = {"items": Encoded(dump(entry).decode() for entry in entries), "nextToken": "t"}
-    plain = {"items": entries, "nextToken": "t"}
-    assert dump(answer) == json.dumps(plain, separators=(",", ":")).encode()
-    assert dump(plain) == dump(answer)
+ENTRIES = [{"a": 1.5, "b": 'é"x'}, {"c": [1, None]}, {"d": {}}]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+@pytest.mark.parametrize(
+    "members",
+    [["items"], ["items", "nextToken"], ["registryAlias", "items", "nextToken"]],
+    ids=["alone", "first", "between"],
+)
+def test_answers_are_the_bytes_json_dumps_gives(members, count):
+    """However many entries, wherever the list stands among the answer's members."""
+    entries = ENTRIES[:count]
+    plain = {name: entries if name == "items" else f"<{name}>" for name in members}
+    answer = {**plain, "items": Encoded(dump(entry) for entry in entries)}
+    assert list(answer) == members
+    assert dump(answer) == json.dumps(plain, separators=(",", ":")).encode() == dump(plain)
     assert decoded(answer) == plain
 
 

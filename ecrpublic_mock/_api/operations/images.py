@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..._core.images import image, remove
 from ..._core.images import put_image as put
 from ..._core.premium import check_deletable
-from ..encoded import Encoded, kept
+from ..encoded import Encoded, kept, kept_each
 from .request import Params, Request, table
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def summary(repo: Repository, found: Image) -> Params:
     return output
 
 
-def _detail(repo: Repository, found: Image, typed: bool) -> Params:
+def _detail(repo: Repository, typed: bool, found: Image) -> Params:
     detail: Params = {"registryId": repo.registry_id, "repositoryName": repo.name}
     if typed:
         detail["repositoryType"] = repo.kind
@@ -93,8 +93,7 @@ def describe_images(request: Request) -> Params:
     # forms an answer can take: with repositoryType, or without.
     typed = request.types(repo)
     key = "typed detail" if typed else "detail"
-    details = Encoded([kept(match, key, _detail, repo, match, typed) for match in images])
-    return {"imageDetails": details, **extra}
+    return {"imageDetails": kept_each(images, key, _detail, repo, typed), **extra}
 
 
 def _tag_detail(repo: Repository, record: TagRecord, found: Image) -> Params:
@@ -113,7 +112,11 @@ def tag_details(request: Request, repo: Repository, kind: str) -> tuple[Encoded,
     details = Encoded()
     for record in records:
         found = images[record.digest]
-        details.append(kept(found, record, _tag_detail, repo, record, found))
+        derived = found.derived  # (kept's look-up, without a call per tag)
+        text = None if derived is None else derived.get(record)
+        details.append(
+            kept(found, record, _tag_detail, repo, record, found) if text is None else text
+        )
     return details, extra
 
 

@@ -25,9 +25,9 @@ from ..._core.premium import (
 from ..._core.reports import download_link, find_report, listed
 from ..._core.repositories import delete_repository as delete
 from ..._core.state import PREMIUM
-from ..encoded import Encoded, kept
+from ..encoded import kept_each
 from .images import named_images, summary, tag_details
-from .repositories import creation, entry, listing, repository_output
+from .repositories import creation, entries, listing, repository_output
 from .request import Params, Request, table
 
 if TYPE_CHECKING:
@@ -58,8 +58,12 @@ def create_premium_repository(request: Request) -> Params:
 
 def describe_premium_repositories(request: Request) -> Params:
     repos, extra = listing(request, PREMIUM)
-    entries = [entry(repo, _premium_output, repo.state, tuple(repo.products)) for repo in repos]
-    return {"repositories": Encoded(entries), **extra}
+    return {"repositories": entries(request, repos, _premium_output, _sold), **extra}
+
+
+def _sold(repo: Repository) -> tuple[str | None, tuple[str, ...]]:
+    """What a premium repository's entry reads besides what every repository's does."""
+    return repo.state, tuple(repo.products)
 
 
 def delete_premium_repository(request: Request) -> Params:
@@ -241,7 +245,7 @@ def _entitled_detail(repo: Repository, found: Image) -> Params:
 def describe_entitled_images(request: Request) -> Params:
     repo = _entitled(request)
     images, extra = named_images(request, repo, "entitled-images")
-    details = Encoded([kept(found, "entitled", _entitled_detail, repo, found) for found in images])
+    details = kept_each(images, "entitled", _entitled_detail, repo)
     return {**_entitled_echo(request, repo), "imageDetails": details, **extra}
 
 

@@ -69,17 +69,31 @@ def listing(request: Request, kind: str) -> tuple[list[Repository], Params]:
     return found, {}
 
 
-def entry(repo: Repository, build: Callable[[Repository], Params], *inputs: Hashable) -> str:
-    """A repository's entry in a listing, kept until what it reads changes: the
-    registry's host and alias (its URI) and its association, and ``inputs``."""
-    registry = repo.registry
-    known = (registry.host, registry.alias, repo.associated, *inputs)
-    return kept_while(repo, build, known, build, repo)
+def entries(
+    request: Request,
+    repos: list[Repository],
+    build: Callable[[Repository], Params],
+    inputs_of: Callable[[Repository], Hashable] | None = None,
+) -> Encoded:
+    """The repositories' entries, each kept until what it reads changes: the registry's
+    host and alias (its URI), its association, and what ``inputs_of`` gives."""
+    registry = request.registry
+    shared = (registry.host, registry.alias)
+    listed = Encoded()
+    for repo in repos:
+        known = (shared, repo.associated, None if inputs_of is None else inputs_of(repo))
+        derived = repo.derived
+        last = None if derived is None else derived.get(build)
+        if last is not None and last[0] == known:
+            listed.append(last[1])
+        else:
+            listed.append(kept_while(repo, build, known, build, repo))
+    return listed
 
 
 def describe_repositories(request: Request) -> Params:
     repos, extra = listing(request, FREE)
-    return {"repositories": Encoded([entry(repo, repository_output) for repo in repos]), **extra}
+    return {"repositories": entries(request, repos, repository_output), **extra}
 
 
 def delete_repository(request: Request) -> Params:
