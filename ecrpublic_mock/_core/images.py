@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import messages
+from .clock import now_in_seconds
 from .digests import DIGEST, digest_of
 from .errors import ServiceError
 from .manifests import Manifest, image_id, parse
@@ -69,7 +70,7 @@ def put_image(
         image.tags[tag] = None
         image.changed()
         # A tag pushed with its image carries the image's push time (AWS CLI examples).
-        record = TagRecord(tag, computed, image.pushed_at) if pushed else TagRecord(tag, computed)
+        record = TagRecord(tag, computed, image, image.pushed_at if pushed else now_in_seconds())
         repo.image_tags.add(tag, record)
     return image
 
@@ -146,7 +147,7 @@ def _store(repo: Repository, digest: str, text: str, manifest: Manifest) -> Imag
 def untag(repo: Repository, record: TagRecord) -> None:
     """Take a tag off its image; the image stays, untagged if that was its last tag."""
     repo.image_tags.remove(record.tag)
-    image = repo.images[record.digest]
+    image = record.image
     del image.tags[record.tag]
     image.changed()
 

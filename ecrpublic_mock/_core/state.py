@@ -142,6 +142,7 @@ class Image:
 class TagRecord:
     tag: str
     digest: str
+    image: Image  # the image ``digest`` names (a tag moved to another is a new record)
     created_at: datetime.datetime = field(default_factory=now_in_seconds)
 
 

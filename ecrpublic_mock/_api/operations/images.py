@@ -108,10 +108,9 @@ def tag_details(request: Request, repo: Repository, kind: str) -> tuple[Encoded,
     """A page of the repository's tags, each with its image's summary (kept on the image,
     by tag record: a tag moved or pushed again is a new record, and changes the images)."""
     records, extra = request.page(repo.image_tags, kind)
-    images = repo.images
     details = Encoded()
     for record in records:
-        found = images[record.digest]
+        found = record.image
         derived = found.derived  # (kept's look-up, without a call per tag)
         text = None if derived is None else derived.get(record)
         details.append(
