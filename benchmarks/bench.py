@@ -18,7 +18,7 @@ import sys
 import threading
 
 from _common import MIB, Row
-from calls import bench_calls, bench_import, bench_scale, bench_start_stop
+from calls import bench_calls, bench_import, bench_listings, bench_scale, bench_start_stop
 from layers import bench_layer
 from registry import bench_registry, bench_registry_load
 from server import bench_server
@@ -47,6 +47,7 @@ def main() -> int:
         bench_registry_load(rows, layers=4, layer_size=(4 if args.quick else 25) * MIB)
     if everything:
         bench_calls(rows, repeat=200 if args.quick else 1000)
+        bench_listings(rows, repeat=200 if args.quick else 1000)
         bench_start_stop(rows)
         bench_scale(rows, big=10_000 if args.quick else 100_000)
         bench_layer(rows, size=(100 if args.quick else 1024) * MIB)

@@ -128,6 +128,216 @@ def bench_calls(rows: list[Row], repeat: int) -> None:
         )
 
 
+def bench_listings(rows: list[Row], repeat: int) -> None:
+    """Every describe operation, and the push operations besides PutImage, per call
+    against botocore's floor; DescribeImages and DescribeRepositories also against moto's
+    private ECR holding as many distinct images, or repositories (``bench_moto_listings``).
+
+    Each listing has a mock state of its own, unchanged while it is measured (the floor
+    answers its bytes); rounds of ours and of the floor alternate, as in ``bench_calls``.
+    """
+    import hashlib
+
+    from ecrpublic_mock._activation import hook as _hook
+    from ecrpublic_mock._core.images import put_image
+    from ecrpublic_mock._core.uploads import end_part, open_upload, receive
+
+    counter = iter(range(10**9))
+    ecr = mock_ecr_public(registry_verified=True, registry_alias="bench").start()
+    client = boto3.client("ecr-public", region_name=REGION, **CREDENTIALS)
+    registry = ecr._state.registry
+    for name, count in (("hundred", 100), ("thousand", 1000)):
+        client.create_repository(repositoryName=name)
+        layer, config = seed(ecr, name)
+        for n in range(count):
+            text = manifest(layer, config, n)
+            put_image(registry, registry.repositories[name], text, f"v{n}")
+    for n in range(10):
+        client.create_premium_repository(repositoryName=f"p{n}", marketplaceProducts=["prod-1"])
+    client.create_repository(repositoryName="push")
+    push = registry.repositories["push"]
+    listings = ecr._state
+    ecr.stop()
+    with mock_ecr_public() as repos:
+        for n in range(100):
+            client.create_repository(repositoryName=f"r{n:03}")
+        hundred_repositories = repos._state
+
+    pending: list[tuple[str, str]] = []  # uploads ready to complete: (id, digest)
+
+    def ready_upload() -> tuple[str, str]:
+        upload = open_upload(registry, push)
+        data = b"%d" % next(counter)
+        receive(registry, upload, data)
+        end_part(upload, len(data))
+        return upload.upload_id, "sha256:" + hashlib.sha256(data).hexdigest()
+
+    part = {"upload": "", "next": 0}
+    chunk = b"x" * 1024
+
+    def next_part() -> tuple[str, int]:
+        """An open upload and where its next part starts (a new upload before the limit)."""
+        if not part["upload"] or part["next"] >= 900 * len(chunk):
+            part["upload"], part["next"] = open_upload(registry, push).upload_id, 0
+        first = int(part["next"])
+        part["next"] = first + len(chunk)
+        return str(part["upload"]), first
+
+    def cases(c: Any, ours: bool) -> dict[str, tuple[str, Callable[[], Any]]]:
+        def upload_part() -> Any:
+            upload_id, first = next_part() if ours else ("u", 0)
+            last = first + len(chunk) - 1
+            return c.upload_layer_part(
+                repositoryName="push",
+                uploadId=upload_id,
+                partFirstByte=first,
+                partLastByte=last,
+                layerPartBlob=chunk,
+            )
+
+        def complete() -> Any:
+            upload_id, digest = pending.pop() if ours else ("u", "sha256:" + "0" * 64)
+            return c.complete_layer_upload(
+                repositoryName="push", uploadId=upload_id, layerDigests=[digest]
+            )
+
+        return {
+            "describe_images (100 images)": (
+                "DescribeImages",
+                lambda: c.describe_images(repositoryName="hundred"),
+            ),
+            "describe_images (1,000 images)": (
+                "DescribeImages",
+                lambda: c.describe_images(repositoryName="thousand", maxResults=1000),
+            ),
+            "describe_image_tags (100 tags)": (
+                "DescribeImageTags",
+                lambda: c.describe_image_tags(repositoryName="hundred"),
+            ),
+            "describe_image_tags (1,000 tags)": (
+                "DescribeImageTags",
+                lambda: c.describe_image_tags(repositoryName="thousand", maxResults=1000),
+            ),
+            "describe_repositories (100 repositories)": (
+                "DescribeRepositories",
+                lambda: c.describe_repositories(),
+            ),
+            "describe_premium_repositories (10)": (
+                "DescribePremiumRepositories",
+                lambda: c.describe_premium_repositories(),
+            ),
+            "describe_registries": ("DescribeRegistries", lambda: c.describe_registries()),
+            "initiate_layer_upload": (
+                "InitiateLayerUpload",
+                lambda: c.initiate_layer_upload(repositoryName="push"),
+            ),
+            "upload_layer_part (1 KiB part)": ("UploadLayerPart", upload_part),
+            "complete_layer_upload": ("CompleteLayerUpload", complete),
+        }
+
+    states = {"describe_repositories (100 repositories)": hundred_repositories}
+    ours_cases = cases(client, True)
+    floors: dict[str, Callable[[], Any]] = {}
+    for name, (operation, fn) in ours_cases.items():
+        state = states.get(name, listings)
+        pending[:] = [ready_upload()] if fn is ours_cases["complete_layer_upload"][1] else []
+        _hook.activate(state)
+        body = ecr_last_body(client, operation, fn)
+        _hook.deactivate(state)
+        floors[name] = cases(floor_client({operation: body}), False)[name][1]
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in ours_cases}
+    for _ in range(5):
+        for name, (_, fn) in ours_cases.items():
+            calls = repeat // 10 if "1,000" in name else repeat
+            state = states.get(name, listings)
+            if name == "complete_layer_upload":  # each call completes an upload of its own
+                pending[:] = [ready_upload() for _ in range(calls + 50)]
+            _hook.activate(state)
+            times[name][0].append(per_call(fn, calls, rounds=1))
+            _hook.deactivate(state)
+            times[name][1].append(per_call(floors[name], calls, rounds=1))
+    for name, (ours, floor) in times.items():
+        t_ours, t_floor = statistics.median(ours), statistics.median(floor)
+        limit = 0.85 if "layer" in name else 1.0
+        rows.append(
+            Row(
+                f"{name}: per call vs botocore floor",
+                us(t_ours),
+                us(t_floor),
+                t_ours / t_floor,
+                f"<= {limit}",
+                t_ours / t_floor <= limit,
+            )
+        )
+    bench_moto_listings(rows, repeat, times)
+
+
+def bench_moto_listings(
+    rows: list[Row], repeat: int, times: dict[str, tuple[list[float], list[float]]]
+) -> None:
+    """DescribeImages over 100 and 1,000 distinct images, and DescribeRepositories over
+    100 repositories: ours (in a mock holding as many) against moto's private ECR."""
+    from moto import mock_aws
+
+    def distinct(n: int) -> str:
+        return json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {
+                    "mediaType": "application/vnd.docker.container.image.v1+json",
+                    "size": 7023,
+                    "digest": "sha256:" + "a" * 64,
+                },
+                "layers": [
+                    {
+                        "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                        "size": 32654,
+                        "digest": "sha256:" + "b" * 64,
+                    }
+                ],
+                "annotations": {"n": str(n)},
+            }
+        )
+
+    with mock_aws():
+        private = boto3.client("ecr", region_name=REGION, **CREDENTIALS)
+        for name, count in (("hundred", 100), ("thousand", 1000)):
+            private.create_repository(repositoryName=name)
+            for n in range(count):
+                private.put_image(repositoryName=name, imageManifest=distinct(n), imageTag=f"v{n}")
+        for n in range(98):  # with the two above, 100 repositories
+            private.create_repository(repositoryName=f"r{n:03}")
+        motos = {
+            "describe_images (100 images)": (
+                lambda: private.describe_images(repositoryName="hundred"),
+                times["describe_images (100 images)"][0],
+            ),
+            "describe_images (1,000 images)": (
+                lambda: private.describe_images(repositoryName="thousand", maxResults=1000),
+                times["describe_images (1,000 images)"][0],
+            ),
+            "describe_repositories (100 repositories)": (
+                lambda: private.describe_repositories(),
+                times["describe_repositories (100 repositories)"][0],
+            ),
+        }
+        for name, (fn, ours) in motos.items():
+            calls = max(repeat // 100, 3) if "1,000" in name else max(repeat // 10, 20)
+            t_moto = per_call(fn, calls, rounds=3)
+            t_ours = statistics.median(ours)
+            rows.append(
+                Row(
+                    f"{name}: per call vs moto (private ECR, as many distinct)",
+                    us(t_ours),
+                    us(t_moto),
+                    t_ours / t_moto,
+                    "< 1",
+                    t_ours < t_moto,
+                )
+            )
+
+
 def bench_start_stop(rows: list[Row]) -> None:
     from moto import mock_aws
 
