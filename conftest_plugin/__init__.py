@@ -1,6 +1,7 @@
 """pytest plugin for ecrpublic-mock: the ``ecr_public`` fixtures and marker.
 
-``ecr_public_server`` serves the same mock over HTTP, for clients outside Python.
+``ecr_public_server`` serves the same mock over HTTP, for clients outside Python;
+``ecr_public_sandbox`` runs commands where AWS's own hosts are that mock.
 Registered through the ``pytest11`` entry point, so installing the package is enough: no
 conftest.py, no ``-p`` option. Importing this module imports :mod:`ecrpublic_mock`, which
 installs its botocore hook before any test creates a client.
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
 
     from types_boto3_ecr_public import ECRPublicClient
 
+    from ecrpublic_mock import Sandbox
     from ecrpublic_mock._server.runner import BackgroundServer
 
 __all__ = [
     "class_ecr_public",
     "ecr_public",
     "ecr_public_client",
+    "ecr_public_sandbox",
     "ecr_public_server",
     "module_ecr_public",
     "package_ecr_public",
@@ -46,6 +49,7 @@ __all__ = [
 
 MARKER = "ecr_public"
 FIXTURE = "ecr_public"
+SANDBOX_MARKER = "ecr_public_sandbox"
 REGION = "us-east-1"
 
 
@@ -55,6 +59,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(**options): options for the ecr_public fixture "
         "(account_id, image_tag_mutability, quotas)",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{SANDBOX_MARKER}(docker=False): options for the ecr_public_sandbox fixture "
+        "(docker=True: a private dockerd in the sandbox)",
     )
 
 
@@ -145,6 +154,23 @@ def ecr_public_server(ecr_public: EcrPublicMock) -> Iterator[BackgroundServer]:
     """
     with ecr_public.serve() as server:
         yield server
+
+
+@pytest.fixture
+def ecr_public_sandbox(
+    ecr_public: EcrPublicMock, request: pytest.FixtureRequest
+) -> Iterator[Sandbox]:
+    """A sandbox where ``public.ecr.aws`` and the ECR Public API are the ``ecr_public``
+    mock: ``run()`` the project's own commands unmodified, then assert on
+    ``ecr_public_sandbox.mock`` (or ``ecr_public``, the same). Linux, as root or with
+    unprivileged user namespaces; the ``sandbox`` extra. ``@pytest.mark.ecr_public_sandbox
+    (docker=True)`` starts a private dockerd in it. Stopped after the test, with every
+    process left in it.
+    """
+    marker = request.node.get_closest_marker(SANDBOX_MARKER)
+    options = dict(marker.kwargs) if marker is not None else {}
+    with ecr_public.sandbox(**options) as sandbox:
+        yield sandbox
 
 
 def _scoped(scope: str, shared_by: str, stopped: str) -> Any:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m ecrpublic_mock demo`` and ``python -m ecrpublic_mock serve``."""
+"""Command line: ``python -m ecrpublic_mock demo``, ``serve`` and ``sandbox``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,46 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, **options)
 
 
+def _add_mock_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--request-timeout",
+        type=_seconds,
+        default=DEFAULT_REQUEST_TIMEOUT,
+        help="seconds a client may stall while sending a request before it is answered 408 "
+        f"(default: {DEFAULT_REQUEST_TIMEOUT:g})",
+    )
+    _add_settings(parser)
+
+
+def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
+    options = {
+        field.name: getattr(args, field.name)
+        for field in dataclasses.fields(Settings)
+        if getattr(args, field.name) is not None
+    }
+    try:
+        return Settings.from_options(options)
+    except ValueError as error:
+        parser.error(str(error))
+
+
+def _sandbox(args: argparse.Namespace, parser: argparse.ArgumentParser, settings: Settings) -> int:
+    command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+    if not command:
+        parser.error("no COMMAND given: sandbox [options] -- COMMAND [ARGUMENT ...]")
+    try:
+        from ._sandbox import cli
+    except ImportError as error:
+        parser.error(f"{error}; the sandbox needs: pip install 'ecrpublic-mock[sandbox]'")
+    return cli.run(
+        command,
+        settings,
+        docker=args.docker,
+        request_timeout=args.request_timeout,
+        report=args.report,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ecrpublic_mock")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -102,27 +142,35 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_CALL_LOG_SIZE,
         help=f"keep the last N calls in the call log (default: {DEFAULT_CALL_LOG_SIZE}; 0: none)",
     )
-    serve.add_argument(
-        "--request-timeout",
-        type=_seconds,
-        default=DEFAULT_REQUEST_TIMEOUT,
-        help="seconds a client may stall while sending a request before it is answered 408 "
-        f"(default: {DEFAULT_REQUEST_TIMEOUT:g})",
+    _add_mock_options(serve)
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run a command where public.ecr.aws and the ECR Public API are the mock",
+        usage="%(prog)s [options] -- COMMAND [ARGUMENT ...]",
+        description="Run COMMAND (Linux, as root or with unprivileged user namespaces) in "
+        "namespaces where public.ecr.aws and the ECR Public API endpoints resolve to the "
+        "mock, served over HTTPS with a CA made for the run that clients trust, and nothing "
+        "else is reachable; then print on stderr what it left and the calls it made. The "
+        "exit status is COMMAND's. Needs the 'sandbox' extra: "
+        "pip install 'ecrpublic-mock[sandbox]'.",
     )
-    _add_settings(serve)
+    sandbox.add_argument(
+        "--docker",
+        action="store_true",
+        help="start a private dockerd in the sandbox, DOCKER_HOST naming it (root only)",
+    )
+    sandbox.add_argument(
+        "--report", metavar="FILE", help="write the call log and the final state as JSON"
+    )
+    _add_mock_options(sandbox)
+    sandbox.add_argument("argv", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.command == "demo":
         _demo.run()
         return 0
-    options = {
-        field.name: getattr(args, field.name)
-        for field in dataclasses.fields(Settings)
-        if getattr(args, field.name) is not None
-    }
-    try:
-        settings = Settings.from_options(options)
-    except ValueError as error:
-        serve.error(str(error))
+    settings = _settings(args, serve if args.command == "serve" else sandbox)
+    if args.command == "sandbox":
+        return _sandbox(args, sandbox, settings)
     try:
         from ._server import runner
     except ImportError as error:

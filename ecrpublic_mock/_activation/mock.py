@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from .._harness.calls import Call
     from .._helpers.views import RepositoryView
+    from .._sandbox.sandbox import Sandbox
     from .._server.runner import BackgroundServer
 
 T = TypeVar("T")
@@ -57,6 +58,7 @@ class EcrPublicMock:
         self._settings = Settings.from_options(dict(options))
         self._state = MockState(self._settings)
         self._active = False
+        self._sandboxes: list[Sandbox] = []
 
     @classmethod
     def _from_settings(cls, settings: Settings) -> EcrPublicMock:
@@ -64,6 +66,7 @@ class EcrPublicMock:
         mock._settings = settings
         mock._state = MockState(settings)
         mock._active = False
+        mock._sandboxes = []
         return mock
 
     def __repr__(self) -> str:
@@ -98,6 +101,8 @@ class EcrPublicMock:
             from .._server.runner import stop_servers
 
             stop_servers(self._state)
+        for sandbox in self._sandboxes[::-1]:
+            sandbox.stop()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -292,6 +297,33 @@ class EcrPublicMock:
         if warning is not None:
             warnings.warn(warning, UserWarning, stacklevel=2)
         return BackgroundServer(self._state, host, port).start()
+
+    def sandbox(self, *, docker: bool = False) -> Sandbox:
+        """Run commands where ``public.ecr.aws`` and the ECR Public API are this mock.
+
+        Returns a started ``Sandbox`` (``run()``; ``stop()``, or use it in ``with``):
+        Linux namespaces where AWS's hosts resolve to this mock, served over HTTPS with a
+        CA made for the run that clients trust, and nothing else is reachable.
+        ``docker=True`` starts a private dockerd there (root only). Needs the ``sandbox``
+        extra: ``pip install 'ecrpublic-mock[sandbox]'``.
+        """
+        if not self._active:
+            raise RuntimeError("sandbox() needs an active mock: its state is the activation's")
+        try:
+            from .._sandbox.sandbox import Sandbox
+        except ImportError as error:
+            raise ImportError(
+                f"EcrPublicMock.sandbox() needs the sandbox extra ({error}): "
+                "pip install 'ecrpublic-mock[sandbox]'"
+            ) from error
+        return Sandbox(self, self._state, docker=docker).start()
+
+    def _sandboxed(self, sandbox: Sandbox, running: bool) -> None:
+        """A sandbox of this mock started (or stopped): the mock stops it as it stops."""
+        if running:
+            self._sandboxes.append(sandbox)
+        elif sandbox in self._sandboxes:
+            self._sandboxes.remove(sandbox)
 
     def push_image(
         self,

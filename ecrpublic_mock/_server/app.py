@@ -340,7 +340,7 @@ def _registry_request(scope: Scope) -> RegistryRequest:
         path=scope["path"],
         query={key: values[0] for key, values in query.items()},
         headers=headers,
-        base=f"http://{host}",
+        base=f"{scope.get('scheme', 'http')}://{host}",
         client=(scope.get("client") or ("",))[0],
     )
 

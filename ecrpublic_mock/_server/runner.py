@@ -144,10 +144,15 @@ class _Refusing:
         await send({"type": "http.response.body", "body": body})
 
 
-def _config(state: MockState, request_timeout: float) -> uvicorn.Config:
+def _config(
+    state: MockState, request_timeout: float, tls: tuple[str, str] | None = None
+) -> uvicorn.Config:
+    """uvicorn's configuration; ``tls`` (certificate file, key file) serves HTTPS."""
+
     class Protocol(_Protocol):
         head_timeout = request_timeout
 
+    certificate, key = tls or (None, None)
     return uvicorn.Config(
         _Refusing(MockApp(state, request_timeout), state),
         http=Protocol,
@@ -162,6 +167,8 @@ def _config(state: MockState, request_timeout: float) -> uvicorn.Config:
         backlog=BACKLOG,
         timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
         timeout_graceful_shutdown=SHUTDOWN_TIMEOUT,
+        ssl_certfile=certificate,
+        ssl_keyfile=key,
     )
 
 
@@ -182,9 +189,9 @@ def bind(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family, backlog=BACKLOG)
 
 
-def url_of(sock: socket.socket) -> str:
+def url_of(sock: socket.socket, scheme: str = "http") -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 def serve(sock: socket.socket, state: MockState, request_timeout: float) -> int:
@@ -223,6 +230,11 @@ class BackgroundServer:
     a server leaves them to the others before its port closes.
     """
 
+    # What a subclass may change: whether the URIs name this server (the sandbox's do
+    # not: there the mock answers for AWS's own hosts), and HTTPS (certificate, key).
+    advertise = True
+    tls: tuple[str, str] | None = None
+
     def __init__(
         self,
         state: MockState,
@@ -241,11 +253,12 @@ class BackgroundServer:
     def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("this server is already started")
-        sock = bind(*self._address)
-        self._socket, self.url = sock, url_of(sock)
-        self.state.serve_at(self.url.removeprefix("http://"))
+        sock = self._listen()
+        self._socket, self.url = sock, url_of(sock, "https" if self.tls else "http")
+        if self.advertise:
+            self.state.serve_at(self.url.removeprefix("http://"))
         _STARTED.append(self)
-        server = self._server = _Server(_config(self.state, self._request_timeout))
+        server = self._server = _Server(_config(self.state, self._request_timeout, self.tls))
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -272,6 +285,10 @@ class BackgroundServer:
             raise RuntimeError(f"the server did not start: {failure!r}")
         return self
 
+    def _listen(self) -> socket.socket:
+        """The listening socket to serve."""
+        return bind(*self._address)
+
     @property
     def port(self) -> int:
         assert self.url, "not started"
@@ -280,7 +297,8 @@ class BackgroundServer:
     def stop(self) -> None:
         """Stop serving, wait for the thread, free the port (idempotent)."""
         if self._socket is not None:
-            self.state.stop_serving(self.url.removeprefix("http://"))
+            if self.advertise:
+                self.state.stop_serving(self.url.removeprefix("http://"))
             _STARTED.remove(self)
         if self._server is not None:
             self._server.should_exit = True

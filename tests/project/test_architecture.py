@@ -75,8 +75,19 @@ def ours(imports: set[str]) -> set[str]:
 # it; the harness (the mock's state, faults, call log) on both; the three front ends (the
 # API, the registry protocol, the helpers and views) side by side over those, never over
 # each other; the control plane over the harness and the views, never the API front end
-# nor the registry protocol. The activation and the server sit on top.
-LAYERS = ("_core", "_model", "_harness", "_api", "_registry", "_helpers", "_server", "_activation")
+# nor the registry protocol. The activation and the server sit on top, and the sandbox
+# over them.
+LAYERS = (
+    "_core",
+    "_model",
+    "_harness",
+    "_api",
+    "_registry",
+    "_helpers",
+    "_server",
+    "_activation",
+    "_sandbox",
+)
 BELOW_FRONT_ENDS = {"_core", "_model", "_harness"}
 ALLOWED = {
     "_core": set(),
@@ -86,12 +97,15 @@ ALLOWED = {
     "_registry": BELOW_FRONT_ENDS,
     "_helpers": BELOW_FRONT_ENDS,
     "_server.control": BELOW_FRONT_ENDS | {"_helpers"},
+    # The holder runs as a script in the namespaces it makes: the standard library only.
+    "_sandbox.holder": set(),
 }
 # What else a layer must not import: the core knows no botocore or HTTP; the registry
 # protocol is HTTP semantics only, with no server engine and no router.
 FOREIGN = {
     "_core": ("botocore", "boto3", "http"),
     "_registry": ("uvicorn", "h11", "starlette"),
+    "_sandbox.holder": ("ecrpublic_mock",),
 }
 
 

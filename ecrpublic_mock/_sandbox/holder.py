@@ -1,0 +1,229 @@
+"""The sandbox's namespaces, made and held; run as a script by ``_sandbox.sandbox``.
+
+Standard library only, and never importing the package: it starts in tens of
+milliseconds. It unshares a network, a mount and a PID namespace (and first a user
+namespace, where it is not root), then forks the first process of the new PID namespace,
+which:
+
+- brings up loopback, the namespace's only interface: no route leads off the machine;
+- lays a private layer over ``/etc`` (overlayfs, its upper half on a tmpfs of its own, so
+  nothing written there reaches the machine's ``/etc``), puts the CA in docker's and
+  containers' ``certs.d`` and bind-mounts the sandbox's hosts file over ``/etc/hosts``;
+- hides the sockets of the daemons outside (docker, containerd, podman, buildkit) under
+  ``/dev/null``: a daemon outside would push from outside the namespace;
+- mounts a ``/proc`` of the new PID namespace;
+- listens on 127.0.0.1 ports 443 and 80 and hands both sockets to the parent, which
+  serves the mock on them (SCM_RIGHTS: the sockets stay in the namespace's network);
+- starts a private dockerd when asked, and waits until it answers;
+- then holds all this until the parent closes the control socket (or dies): it stops
+  dockerd and exits, and the kernel kills every process still in the PID namespace.
+
+The control socket is a SOCK_SEQPACKET pair, one JSON object a message: ``{"pid"}`` (the
+namespace's first process, as the parent's PID namespace numbers it), then ``{"ready"}``
+with the two sockets, or ``{"error"}`` at any step, a line the parent shows as it is.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from typing import Any
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x2, 0x4, 0x8
+MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+# The ports the mock answers on inside: HTTPS, and HTTP as the served mock has it.
+PORTS = (443, 80)
+# How long dockerd has to stop before it is killed (and with it the namespace).
+DOCKERD_STOP = 15.0
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class Failed(Exception):
+    """A step of the set-up failed: its message is the line the parent shows."""
+
+
+def _call(what: str, result: int) -> None:
+    if result != 0:
+        code = ctypes.get_errno()
+        raise Failed(f"{what}: {os.strerror(code)}")
+
+
+def _mount(source: str | None, target: str, kind: str | None, flags: int, data: str = "") -> None:
+    _call(
+        f"mounting {target}",
+        _libc.mount(
+            source and source.encode(),
+            target.encode(),
+            kind and kind.encode(),
+            ctypes.c_ulong(flags),
+            data.encode() or None,
+        ),
+    )
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as file:
+        file.write(text)
+
+
+def unshare(config: dict[str, Any]) -> None:
+    """The namespaces; as another user than root, in a user namespace where that user is
+    root (one id mapped: the caller's)."""
+    flags = CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID
+    if config["user_namespace"]:
+        uid, gid = os.getuid(), os.getgid()
+        _call("creating the namespaces (unshare)", _libc.unshare(flags | CLONE_NEWUSER))
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"0 {uid} 1")
+        _write("/proc/self/gid_map", f"0 {gid} 1")
+    else:
+        _call("creating the namespaces (unshare)", _libc.unshare(flags))
+
+
+def loopback_up() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        request = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(probe, SIOCGIFFLAGS, request))[1]
+        fcntl.ioctl(probe, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+
+
+def lay_mounts(config: dict[str, Any]) -> None:
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    layer = config["layer"]
+    _mount("tmpfs", layer, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
+    for part in ("upper", "work"):
+        os.mkdir(f"{layer}/{part}")
+    layers = f"lowerdir=/etc,upperdir={layer}/upper,workdir={layer}/work"
+    _mount("overlay", "/etc", "overlay", 0, layers)
+    for folder in config["cert_dirs"]:
+        os.makedirs(folder, exist_ok=True)
+        shutil.copyfile(config["ca"], f"{folder}/ca.crt")
+    if not os.path.exists("/etc/hosts"):
+        _write("/etc/hosts", "")
+    _mount(config["hosts"], "/etc/hosts", None, MS_BIND)
+    for path in config["hidden"]:
+        if os.path.exists(path):
+            _mount("/dev/null", path, None, MS_BIND)
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def listen() -> list[socket.socket]:
+    return [socket.create_server(("127.0.0.1", port), backlog=2048) for port in PORTS]
+
+
+def start_dockerd(config: dict[str, Any]) -> subprocess.Popen[bytes]:
+    """dockerd, answering on its socket; its output goes to its log file."""
+    with open(config["dockerd_log"], "wb") as log:
+        daemon = subprocess.Popen(config["dockerd"], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + config["dockerd_timeout"]
+    while not _answers(config["docker_socket"]):
+        if daemon.poll() is not None or time.monotonic() > deadline:
+            _stop(daemon)
+            with open(config["dockerd_log"], errors="replace") as log:
+                tail = " | ".join(log.read().strip().splitlines()[-3:])
+            raise Failed(f"dockerd did not start (exit status {daemon.returncode}): {tail}")
+        time.sleep(0.02)
+    return daemon
+
+
+def _answers(path: str) -> bool:
+    """Whether dockerd answers ``GET /_ping`` on its socket."""
+    try:
+        with socket.socket(socket.AF_UNIX) as probe:
+            probe.settimeout(5)
+            probe.connect(path)
+            probe.sendall(b"GET /_ping HTTP/1.0\r\n\r\n")
+            return probe.recv(64).startswith(b"HTTP/1.0 200")
+    except OSError:
+        return False
+
+
+def _stop(daemon: subprocess.Popen[bytes]) -> None:
+    if daemon.poll() is None:
+        daemon.terminate()
+        try:
+            daemon.wait(DOCKERD_STOP)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait()
+
+
+def hold(control: socket.socket, config: dict[str, Any]) -> None:
+    """The PID namespace's first process: set up, report, then reap orphans (it is their
+    init) until the parent closes the control socket."""
+    loopback_up()
+    lay_mounts(config)
+    sockets = listen()
+    daemon = start_dockerd(config) if config["dockerd"] else None
+    socket.send_fds(control, [b'{"ready": true}'], [sock.fileno() for sock in sockets])
+    for sock in sockets:
+        sock.close()
+    while True:
+        readable, _, _ = select.select([control], [], [], 0.5)
+        if readable and not control.recv(1):
+            break
+        _reap()
+    if daemon is not None:
+        _stop(daemon)
+
+
+def _reap() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+
+
+def main(config: dict[str, Any], control: socket.socket) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        unshare(config)
+        child = os.fork()
+    except (Failed, OSError) as error:
+        _fail(control, error)
+        return 1
+    if child:
+        control.send(json.dumps({"pid": child}).encode())
+        control.close()
+        status = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+        # The sandbox's files, also when the parent died before it could remove them.
+        shutil.rmtree(config["root"], ignore_errors=True)
+        return status
+    try:
+        hold(control, config)
+    except (Failed, OSError) as error:
+        _fail(control, error)
+        return 1
+    return 0
+
+
+def _fail(control: socket.socket, error: BaseException) -> None:
+    if isinstance(error, OSError) and error.errno is not None:
+        message = f"{error.strerror or errno.errorcode.get(error.errno)}"
+        message = f"{error.filename}: {message}" if error.filename else message
+    else:
+        message = str(error)
+    control.send(json.dumps({"error": message}).encode())
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1]) as settings:
+        sys.exit(main(json.load(settings), socket.socket(fileno=int(sys.argv[2]))))
