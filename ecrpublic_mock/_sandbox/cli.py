@@ -50,8 +50,7 @@ def run(
     report: str | None,
 ) -> int:
     """Run ``command`` in a sandbox serving a mock of ``settings``; its exit status."""
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _raise)
+    handlers = {signum: signal.signal(signum, _raise) for signum in (signal.SIGTERM, signal.SIGHUP)}
     mock = EcrPublicMock._from_settings(settings).start()
     sandbox = Sandbox(mock, mock._state, docker=docker, request_timeout=request_timeout)
     try:
@@ -69,6 +68,8 @@ def run(
         status = 128 + stop.signum
     finally:
         mock.stop()  # and its sandbox
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     print(summary(mock, status), file=sys.stderr)
     if report is not None:
         _write_report(report, mock, command, status)

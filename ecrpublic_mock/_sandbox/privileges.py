@@ -27,7 +27,11 @@ SWITCHES = (
         "kernel.apparmor_restrict_unprivileged_userns=0",
     ),
 )
-HOW = "run it as root (in a container: --privileged), or allow unprivileged user namespaces"
+# What to do when the kernel refuses the namespaces, by mode.
+HOW = {
+    "root": "root needs CAP_SYS_ADMIN for them (a container: run it with --privileged)",
+    "user": "the kernel or a security module refuses user namespaces here: run it as root",
+}
 
 
 class SandboxUnavailable(RuntimeError):
@@ -61,9 +65,9 @@ def mode(docker: bool) -> Mode:
     return "user"
 
 
-def refused(step: str) -> SandboxUnavailable:
+def refused(step: str, mode: Mode) -> SandboxUnavailable:
     """The namespaces could not be made (``step``: the holder's line): what to do."""
-    return SandboxUnavailable(f"cannot make the sandbox's namespaces ({step}): {HOW}")
+    return SandboxUnavailable(f"cannot make the sandbox's namespaces ({step}): {HOW[mode]}")
 
 
 def _read(path: str) -> str | None:

@@ -33,10 +33,20 @@ if TYPE_CHECKING:
     from .._activation.mock import EcrPublicMock
     from .._harness.state import MockState
 
+# The holder runs as a file, under its module's name (which tracebacks and coverage show):
+# ``-m`` would import the package first, botocore with it.
+LAUNCH = (
+    "import runpy, sys; "
+    "sys.exit(runpy.run_path(sys.argv[1], run_name='ecrpublic_mock._sandbox.holder')['launch']())"
+)
+# Where dockerd's sockets go (--docker runs as root): a short path, in memory.
+SOCKETS = "/run" if os.path.isdir("/run") else None
 # How long dockerd may take to answer (its first start on a machine lays out its data).
 DOCKERD_TIMEOUT = 60.0
 # The holder's own set-up, beyond dockerd's.
 SETUP_TIMEOUT = 30.0
+# How long dockerd has to stop before the holder kills it (and the namespaces end).
+DOCKERD_STOP = 15.0
 
 
 class _InsideServer(BackgroundServer):
@@ -79,6 +89,7 @@ class Sandbox:
         self._pid = 0
         self._user_namespace = False
         self.root = Path()
+        self._folders: list[Path] = []
         self.env: dict[str, str] = {}
 
     def start(self) -> Self:
@@ -88,6 +99,7 @@ class Sandbox:
             raise RuntimeError("this sandbox is already started")
         self._user_namespace = privileges.mode(self.docker) == "user"
         self.root = Path(tempfile.mkdtemp(prefix="ecrpm-sandbox-"))
+        self._folders = [self.root]
         self.mock._sandboxed(self, running=True)
         try:
             self._start()
@@ -102,28 +114,41 @@ class Sandbox:
         (root / "hosts").write_text(files.hosts_file())
         (root / "layer").mkdir()
         (root / "docker-config").mkdir()
-        docker_socket = root / "docker" / "docker.sock"
+        (root / "docker").mkdir()
+        # Unix socket paths have 107 bytes at most: dockerd's and containerd's go under a
+        # short folder, whatever TMPDIR is.
+        sockets = Path(tempfile.mkdtemp(prefix="ecrpm-", dir=SOCKETS)) if self.docker else root
+        self._folders.append(sockets)
+        docker_socket = sockets / "docker.sock"
         docker_host = f"unix://{docker_socket}" if self.docker else None
         self.env = files.environment(os.environ, root, docker_host)
         config = {
-            "root": str(root),
+            "folders": [str(folder) for folder in self._folders],
             "user_namespace": self._user_namespace,
             "layer": str(root / "layer"),
             "ca": str(ca),
             "hosts": str(root / "hosts"),
             "cert_dirs": files.CERT_DIRS,
             "hidden": files.hidden_sockets(os.environ),
-            "dockerd": _dockerd(root / "docker", docker_socket) if self.docker else [],
+            "dockerd": _dockerd(root / "docker", sockets) if self.docker else [],
             "docker_socket": str(docker_socket),
             "dockerd_log": str(root / "docker" / "dockerd.log"),
             "dockerd_timeout": DOCKERD_TIMEOUT,
+            "dockerd_stop": DOCKERD_STOP,
         }
         (root / "holder.json").write_text(json.dumps(config))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._control = ours
         with theirs, (root / "holder.log").open("wb") as log:
             self._holder = subprocess.Popen(
-                [sys.executable, holder.__file__, str(root / "holder.json"), str(theirs.fileno())],
+                [
+                    sys.executable,
+                    "-c",
+                    LAUNCH,
+                    holder.__file__,
+                    str(root / "holder.json"),
+                    str(theirs.fileno()),
+                ],
                 pass_fds=[theirs.fileno()],
                 start_new_session=True,  # the terminal's Ctrl-C reaches the command, not it
                 stdin=subprocess.DEVNULL,
@@ -157,7 +182,7 @@ class Sandbox:
 
     def _refusal(self, line: str) -> Exception:
         if line.startswith("creating the namespaces"):
-            return privileges.refused(line)
+            return privileges.refused(line, "user" if self._user_namespace else "root")
         return privileges.SandboxUnavailable(f"cannot set up the sandbox: {line}")
 
     def command(self, argv: Sequence[str], cwd: str) -> list[str]:
@@ -218,7 +243,7 @@ class Sandbox:
             self._control = None
         if self._holder is not None:
             try:
-                self._holder.wait(holder.DOCKERD_STOP + 5)
+                self._holder.wait(DOCKERD_STOP + 5)
             except subprocess.TimeoutExpired:  # pragma: no cover - a dockerd that hangs
                 if self._pid:
                     with contextlib.suppress(ProcessLookupError):
@@ -226,9 +251,9 @@ class Sandbox:
                 self._holder.kill()
                 self._holder.wait()
             self._holder = None
-        if self.root != Path():
-            shutil.rmtree(self.root, ignore_errors=True)
-            self.root = Path()
+        for folder in self._folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._folders, self.root = [], Path()
         self.mock._sandboxed(self, running=False)
 
     def __enter__(self) -> Self:
@@ -242,18 +267,17 @@ class Sandbox:
         return f"<{type(self).__name__} {state}{' with dockerd' if self.docker else ''}>"
 
 
-def _dockerd(root: Path, sock: Path) -> list[str]:
+def _dockerd(root: Path, sockets: Path) -> list[str]:
     """A dockerd of the sandbox's: its own data, state and socket, no bridge, no iptables
     (the namespace has no network to give containers), its own (empty) configuration."""
-    root.mkdir()
     (root / "daemon.json").write_text("{}")
     return [
         "dockerd",
         f"--config-file={root / 'daemon.json'}",
         f"--data-root={root / 'data'}",
-        f"--exec-root={root / 'exec'}",
-        f"--pidfile={root / 'dockerd.pid'}",
-        f"--host=unix://{sock}",
+        f"--exec-root={sockets / 'exec'}",
+        f"--pidfile={sockets / 'dockerd.pid'}",
+        f"--host=unix://{sockets / 'docker.sock'}",
         "--bridge=none",
         "--iptables=false",
         "--ip6tables=false",
