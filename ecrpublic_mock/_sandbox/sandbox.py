@@ -117,9 +117,11 @@ class Sandbox:
         (root / "docker").mkdir()
         # Unix socket paths have 107 bytes at most: dockerd's and containerd's go under a
         # short folder, whatever TMPDIR is.
-        sockets = Path(tempfile.mkdtemp(prefix="ecrpm-", dir=SOCKETS)) if self.docker else root
-        self._folders.append(sockets)
-        docker_socket = sockets / "docker.sock"
+        run = root
+        if self.docker:
+            run = Path(tempfile.mkdtemp(prefix="ecrpm-", dir=SOCKETS))
+            self._folders.append(run)
+        docker_socket = run / "docker.sock"
         docker_host = f"unix://{docker_socket}" if self.docker else None
         self.env = files.environment(os.environ, root, docker_host)
         config = {
@@ -130,7 +132,7 @@ class Sandbox:
             "hosts": str(root / "hosts"),
             "cert_dirs": files.CERT_DIRS,
             "hidden": files.hidden_sockets(os.environ),
-            "dockerd": _dockerd(root / "docker", sockets) if self.docker else [],
+            "dockerd": _dockerd(root / "docker", run) if self.docker else [],
             "docker_socket": str(docker_socket),
             "dockerd_log": str(root / "docker" / "dockerd.log"),
             "dockerd_timeout": DOCKERD_TIMEOUT,
