@@ -30,7 +30,6 @@ import errno
 import fcntl
 import json
 import os
-import select
 import shutil
 import signal
 import socket
@@ -167,7 +166,7 @@ def _stop(daemon: subprocess.Popen[bytes], patience: float) -> None:
 
 def hold(control: socket.socket, config: dict[str, Any]) -> None:
     """The PID namespace's first process: set up, report, then reap orphans (it is their
-    init) until the parent closes the control socket."""
+    init) until the parent closes the control socket; then stop dockerd."""
     loopback_up()
     lay_mounts(config)
     sockets = listen()
@@ -175,16 +174,14 @@ def hold(control: socket.socket, config: dict[str, Any]) -> None:
     socket.send_fds(control, [b'{"ready": true}'], [sock.fileno() for sock in sockets])
     for sock in sockets:
         sock.close()
-    while True:
-        readable, _, _ = select.select([control], [], [], 0.5)
-        if readable and not control.recv(1):
-            break
-        _reap()
+    # Orphans of the namespace become this process's children: reap each as it ends.
+    signal.signal(signal.SIGCHLD, _reap)
+    control.recv(1)  # until the parent closes the socket (or dies)
     if daemon is not None:
         _stop(daemon, config["dockerd_stop"])
 
 
-def _reap() -> None:
+def _reap(signum: int, frame: object) -> None:
     try:
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass

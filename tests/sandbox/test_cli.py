@@ -139,6 +139,18 @@ def test_a_machine_that_cannot_is_one_line_and_125(monkeypatch, capsys):
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == handlers
 
 
+def test_without_the_sandbox_extra_it_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ecrpublic_mock._sandbox.cli", None)
+    with pytest.raises(SystemExit) as raised:
+        cli_main.main(["sandbox", "--", "true"])
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("python -m ecrpublic_mock sandbox: error: import of ")
+    assert error.endswith(
+        "; the sandbox needs: pip install 'ecrpublic-mock[sandbox]' (see --help)\n"
+    )
+
+
 def test_root_without_cap_sys_admin_is_refused_by_the_kernel_in_one_line(tmp_path):
     """A container's root without --privileged: unshare fails with EPERM in the holder."""
     setpriv = find("setpriv")
