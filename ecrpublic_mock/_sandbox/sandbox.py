@@ -238,6 +238,8 @@ class Sandbox:
     def stop(self) -> None:
         """Stop serving, end the namespaces and all in them, remove the files (idempotent)."""
         for server in self._servers:
+            server._ask_to_stop()
+        for server in self._servers:
             server.stop()
         self._servers = []
         if self._control is not None:
