@@ -163,24 +163,25 @@ class Sandbox:
             self._servers.append(_InsideServer(self._state, sock, tls).start())
 
     def _await_holder(self) -> list[socket.socket]:
-        """The holder's messages until it is ready (the sockets) or has failed."""
+        """The holder's messages until it is ready (the sockets, and the namespaces'
+        first process: the two come from two processes, in either order) or has failed."""
         assert self._control is not None
         self._control.settimeout(SETUP_TIMEOUT + (DOCKERD_TIMEOUT if self.docker else 0))
-        while True:
+        sockets: list[socket.socket] = []
+        while not (sockets and self._pid):
             try:
                 data, fds, _, _ = socket.recv_fds(self._control, 4096, 2)
             except TimeoutError:
                 raise privileges.SandboxUnavailable("the sandbox's set-up timed out") from None
+            sockets += [socket.socket(fileno=fd) for fd in fds]
             if not data:
                 log = (self.root / "holder.log").read_text(errors="replace").strip()
                 raise RuntimeError(f"the sandbox's holder ended: {log[-2000:]}")
             message = json.loads(data)
-            if "pid" in message:
-                self._pid = message["pid"]
-            elif "error" in message:
+            if "error" in message:
                 raise self._refusal(message["error"])
-            else:
-                return [socket.socket(fileno=fd) for fd in fds]
+            self._pid = message.get("pid", self._pid)
+        return sockets
 
     def _refusal(self, line: str) -> Exception:
         if line.startswith("creating the namespaces"):
