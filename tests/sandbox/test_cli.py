@@ -7,6 +7,7 @@ command) are found by that path whatever else runs on the machine."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -141,6 +142,8 @@ def test_a_machine_that_cannot_is_one_line_and_125(monkeypatch, capsys):
 
 def test_without_the_sandbox_extra_it_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ecrpublic_mock._sandbox.cli", None)
+    # ``from ._sandbox import cli`` takes the package's attribute when it has one.
+    monkeypatch.delattr(importlib.import_module("ecrpublic_mock._sandbox"), "cli", raising=False)
     with pytest.raises(SystemExit) as raised:
         cli_main.main(["sandbox", "--", "true"])
     assert raised.value.code == 2
