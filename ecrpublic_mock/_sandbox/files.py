@@ -35,15 +35,12 @@ CA_VARIABLES = (
 # Where docker (dockerd) and the containers tools (podman, skopeo, buildah) look for a
 # registry's CA, in the namespace's view of /etc.
 CERT_DIRS = tuple(f"/etc/{tool}/certs.d/public.ecr.aws" for tool in ("docker", "containers"))
-# The sockets of daemons outside the namespace, hidden inside: a daemon outside would
-# pull and push from the machine's own network.
-HIDDEN_SOCKETS = (
-    "/run/docker.sock",
-    "/var/run/docker.sock",
-    "/run/containerd/containerd.sock",
-    "/run/podman/podman.sock",
-    "/run/buildkit/buildkitd.sock",
-)
+# The daemons outside the namespace, hidden inside: they would pull and push from the
+# machine's own network. Their folders are emptied (a tmpfs over each): dockerd takes an
+# existing /run/containerd/containerd.sock for a running containerd, where it must start
+# its own. docker's socket, in /run itself, is /dev/null inside (connecting is refused).
+HIDDEN_FOLDERS = ("/run/containerd", "/run/podman", "/run/buildkit")
+HIDDEN_SOCKETS = ("/run/docker.sock", "/var/run/docker.sock")
 # AWS's own placeholder keys (its documentation's example credentials): set unless the
 # caller set credentials, since SDKs refuse to sign without any.
 CREDENTIALS = {
@@ -103,7 +100,7 @@ def environment(base: Mapping[str, str], root: Path, docker_host: str | None) ->
 
 
 def hidden_sockets(base: Mapping[str, str]) -> list[str]:
-    """The daemon sockets to hide: the usual ones, and the one DOCKER_HOST names."""
+    """The daemon sockets to hide: docker's, and the one DOCKER_HOST names."""
     hidden = list(HIDDEN_SOCKETS)
     docker_host = base.get("DOCKER_HOST", "")
     if docker_host.startswith("unix://"):

@@ -9,8 +9,9 @@ then forks the first process of the new PID namespace, which:
 - lays a private layer over ``/etc`` (overlayfs, its upper half on a tmpfs of its own, so
   nothing written there reaches the machine's ``/etc``), puts the CA in docker's and
   containers' ``certs.d`` and bind-mounts the sandbox's hosts file over ``/etc/hosts``;
-- hides the sockets of the daemons outside (docker, containerd, podman, buildkit) under
-  ``/dev/null``: a daemon outside would push from outside the namespace;
+- hides the daemons outside: docker's socket under ``/dev/null``, containerd's, podman's
+  and buildkit's folders under an empty tmpfs (a daemon outside would push from outside
+  the namespace);
 - mounts a ``/proc`` of the new PID namespace;
 - listens on 127.0.0.1 ports 443 and 80 and hands both sockets to the parent, which
   serves the mock on them (SCM_RIGHTS: the sockets stay in the namespace's network);
@@ -117,6 +118,9 @@ def lay_mounts(config: dict[str, Any]) -> None:
     for path in config["hidden"]:
         if os.path.exists(path):
             _mount("/dev/null", path, None, MS_BIND)
+    for folder in config["hidden_folders"]:
+        if os.path.isdir(folder):
+            _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0711")
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 

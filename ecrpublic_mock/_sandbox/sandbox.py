@@ -132,6 +132,7 @@ class Sandbox:
             "hosts": str(root / "hosts"),
             "cert_dirs": files.CERT_DIRS,
             "hidden": files.hidden_sockets(os.environ),
+            "hidden_folders": files.HIDDEN_FOLDERS,
             "dockerd": _dockerd(root / "docker", run) if self.docker else [],
             "docker_socket": str(docker_socket),
             "dockerd_log": str(root / "docker" / "dockerd.log"),

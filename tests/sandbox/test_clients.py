@@ -12,7 +12,7 @@ and speaking the OCI distribution protocol
 (https://github.com/opencontainers/distribution-spec/blob/main/spec.md). The last tests
 show the other side: nothing but the mock is reachable, and no packet can leave. The
 end pins down two sandbox failures any client here can meet: the holder's messages in
-either order (fixed), and a machine that runs containerd (a strict xfail until fixed).
+either order, and a machine that runs containerd.
 
 Where a client is missing its tests skip, unless ``ECRPUBLIC_MOCK_REQUIRE_CLIENTS=1``
 (CI) makes that a failure (``_clients.missing``); likewise a machine that cannot make
@@ -831,18 +831,13 @@ def test_commands_run_whichever_of_the_holders_messages_comes_first(ecr_public, 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="sandbox bug: /dev/null over /run/containerd/containerd.sock makes dockerd dial "
-    "it as the machine's containerd instead of starting its own",
-)
 def test_docker_runs_on_a_machine_whose_containerd_is_running(tmp_path):
     """On a machine running containerd (docker's own packages, docker-ce with
-    containerd.io, start one), the sandbox hides /run/containerd/containerd.sock under
-    /dev/null; dockerd sees the path exist, takes it for the machine's containerd, dials
-    it until it gives up, and ``mock.sandbox(docker=True)`` raises SandboxUnavailable
-    ("dockerd did not start ... failed to dial \\"/run/containerd/containerd.sock\\"").
-    Without the socket the same script starts dockerd in about a second."""
+    containerd.io, start one), /run/containerd/containerd.sock exists. dockerd takes an
+    existing socket there for a running containerd and dials it: were the socket merely
+    made unreachable inside (/dev/null over it), dockerd would dial until it gave up
+    ("failed to dial \\"/run/containerd/containerd.sock\\""). The sandbox empties the
+    folder (a tmpfs over it), so its dockerd starts a containerd of its own."""
     find("dockerd")
     find("docker")
     unshare = find("unshare")

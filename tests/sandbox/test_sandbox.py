@@ -372,6 +372,7 @@ def test_the_holder_config_names_everything_it_needs(sandbox):
         "dockerd_timeout",
         "folders",
         "hidden",
+        "hidden_folders",
         "hosts",
         "layer",
         "user_namespace",
