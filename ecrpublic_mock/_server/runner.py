@@ -296,9 +296,9 @@ class BackgroundServer:
 
     def _ask_to_stop(self) -> None:
         """Have the server begin stopping, without waiting: several then stop together
-        (uvicorn looks every 0.1 s, and each takes two looks)."""
-        if self._server is not None:
-            self._server.should_exit = True
+        (uvicorn looks every 0.1 s, and each takes two looks). A started server's."""
+        assert self._server is not None, "not started"
+        self._server.should_exit = True
 
     def stop(self) -> None:
         """Stop serving, wait for the thread, free the port (idempotent)."""
