@@ -11,9 +11,12 @@ that uses premium repositories is skipped where the installed botocore's model h
 (botocore before 1.44.18), as the other premium tests are. One that runs a registry client
 (docker, skopeo, podman, oras-py) gets a private environment (and docker a private
 dockerd); a missing client skips it, unless ``ECRPUBLIC_MOCK_REQUIRE_CLIENTS=1`` (CI) makes
-that a failure, as in tests/registry/test_registry_clients.py. One that imports a package
-outside the test extra (aiobotocore, awscli: each has its own tox env) is skipped where
-that package is missing.
+that a failure, as in tests/registry/test_registry_clients.py. One that runs the sandbox
+(``.sandbox(``, the ``ecr_public_sandbox`` fixture) is skipped, with the same exception,
+where the machine cannot run it (``SandboxUnavailable``: not Linux, no nsenter, neither
+root nor unprivileged user namespaces; with ``docker=True``, not root, or no docker or
+dockerd). One that imports a package outside the test extra (aiobotocore, awscli: each
+has its own tox env) is skipped where that package is missing.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ import _clients
 import pytest
 from _clients import dockerd  # noqa: F401 - the session's private dockerd, a fixture
 from _support import PREMIUM_MODEL
+
+from ecrpublic_mock import SandboxUnavailable
+from ecrpublic_mock._sandbox import privileges
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.slow
@@ -105,6 +111,21 @@ def prepare_clients(code: str, request, monkeypatch, tmp_path: Path) -> None:
         monkeypatch.setenv("DOCKER_HOST", request.getfixturevalue("dockerd").host)
 
 
+def prepare_sandbox(code: str) -> None:
+    """Skip (fail under ECRPUBLIC_MOCK_REQUIRE_CLIENTS=1) a sandbox example where the
+    sandbox would raise ``SandboxUnavailable``, or where docker=True lacks docker."""
+    if re.search(r"\.sandbox\(|ecr_public_sandbox", code) is None:
+        return
+    docker = "docker=True" in code
+    try:
+        privileges.mode(docker)
+    except SandboxUnavailable as error:
+        _clients.missing(f"the sandbox cannot run here: {error}")
+    if docker:
+        for name in ("docker", "dockerd"):
+            _clients.find(name)
+
+
 def test_every_page_is_found():
     assert {page.relative_to(ROOT).as_posix() for page in PAGES} >= {
         "README.md",
@@ -127,6 +148,7 @@ def test_example(code, pytester, request, monkeypatch, tmp_path):
         if importlib.util.find_spec(package) is None:
             pytest.skip(f"{package} is not installed (its own tox env runs this example)")
     prepare_clients(code, request, monkeypatch, tmp_path)
+    prepare_sandbox(code)
 
     if not defines_tests(code):
         script = tmp_path / "example.py"
