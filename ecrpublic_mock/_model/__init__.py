@@ -7,18 +7,22 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import botocore.session
+from botocore.loaders import create_loader
+from botocore.model import ServiceModel
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, ServiceModel
+    from botocore.model import OperationModel
 
 SERVICE_NAME = "ecr-public"
 
 
 @cache
 def service_model() -> ServiceModel:
-    """Loaded once per process; botocore's loader reads JSON from disk, so never per call."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    """Loaded once per process; botocore's loader reads JSON from disk, so never per call.
+
+    From the loader, not a session: a session reads the AWS configuration first, and a
+    profile there that does not exist (``AWS_PROFILE``) would stop the server."""
+    return ServiceModel(create_loader().load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
 
 
 @cache

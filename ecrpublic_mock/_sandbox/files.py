@@ -41,6 +41,9 @@ CERT_DIRS = tuple(f"/etc/{tool}/certs.d/public.ecr.aws" for tool in ("docker", "
 # its own. docker's socket, in /run itself, is /dev/null inside (connecting is refused).
 HIDDEN_FOLDERS = ("/run/containerd", "/run/podman", "/run/buildkit")
 HIDDEN_SOCKETS = ("/run/docker.sock", "/var/run/docker.sock")
+# Variables that would send clients elsewhere than AWS's hosts (botocore's and the CLI's
+# endpoint overrides): the mock answers there, and nothing else is reachable.
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECR_PUBLIC")
 # AWS's own placeholder keys (its documentation's example credentials): set unless the
 # caller set credentials, since SDKs refuse to sign without any.
 CREDENTIALS = {
@@ -78,10 +81,12 @@ def write_tls(root: Path) -> tuple[Path, Path, Path]:
 
 def environment(base: Mapping[str, str], root: Path, docker_host: str | None) -> dict[str, str]:
     """The variables a sandbox's command gets: ``base`` with the CA trusted, placeholder
-    credentials and the region unless ``base`` has them, no proxy, the sandbox's own
+    credentials and the region unless ``base`` has them, no proxy or endpoint override,
+    the sandbox's own
     credential stores (a login never lands in the machine's), and DOCKER_HOST naming the
     sandbox's dockerd (or none: a daemon outside is out of reach)."""
-    env = {name: value for name, value in base.items() if name not in PROXY_VARIABLES}
+    dropped = (*PROXY_VARIABLES, *ENDPOINT_VARIABLES)
+    env = {name: value for name, value in base.items() if name not in dropped}
     env.pop("DOCKER_HOST", None)
     ca = str(root / "ca.pem")
     env.update(dict.fromkeys(CA_VARIABLES, ca))

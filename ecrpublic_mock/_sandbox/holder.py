@@ -6,9 +6,10 @@ network, a mount and a PID namespace (and first a user namespace, where it is no
 then forks the first process of the new PID namespace, which:
 
 - brings up loopback, the namespace's only interface: no route leads off the machine;
-- lays a private layer over ``/etc`` (overlayfs, its upper half on a tmpfs of its own, so
-  nothing written there reaches the machine's ``/etc``), puts the CA in docker's and
-  containers' ``certs.d`` and bind-mounts the sandbox's hosts file over ``/etc/hosts``;
+- lays a private overlay over ``/etc``: the sandbox's own files (the CA in docker's and
+  containers' ``certs.d``) over the machine's, and writes going to a tmpfs of its own, so
+  that nothing written there reaches the machine's ``/etc``; then bind-mounts the
+  sandbox's hosts file over ``/etc/hosts``;
 - hides the daemons outside: docker's socket under ``/dev/null``, containerd's, podman's
   and buildkit's folders under an empty tmpfs (a daemon outside would push from outside
   the namespace);
@@ -108,11 +109,11 @@ def lay_mounts(config: dict[str, Any]) -> None:
     _mount("tmpfs", layer, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
     for part in ("upper", "work"):
         os.mkdir(f"{layer}/{part}")
-    layers = f"lowerdir=/etc,upperdir={layer}/upper,workdir={layer}/work"
+    # The sandbox's own files (the CA in certs.d) over the machine's /etc, as a lower
+    # layer: made by the parent, they need no writing through /etc, which a user
+    # namespace's root may not do in folders the machine's root owns (/etc/docker).
+    layers = f"lowerdir={config['etc']}:/etc,upperdir={layer}/upper,workdir={layer}/work"
     _mount("overlay", "/etc", "overlay", 0, layers)
-    for folder in config["cert_dirs"]:
-        os.makedirs(folder, exist_ok=True)
-        shutil.copyfile(config["ca"], f"{folder}/ca.crt")
     os.close(os.open("/etc/hosts", os.O_CREAT | os.O_RDONLY))  # a mount point, however /etc is
     _mount(config["hosts"], "/etc/hosts", None, MS_BIND)
     for path in config["hidden"]:

@@ -113,6 +113,10 @@ class Sandbox:
         ca, certificate, key = files.write_tls(root)
         (root / "hosts").write_text(files.hosts_file())
         (root / "layer").mkdir()
+        for folder in files.CERT_DIRS:  # the /etc layer of the sandbox's own files
+            copy = root / "etc" / folder.removeprefix("/etc/")
+            copy.mkdir(parents=True)
+            (copy / "ca.crt").write_bytes(ca.read_bytes())
         (root / "docker-config").mkdir()
         (root / "docker").mkdir()
         # Unix socket paths have 107 bytes at most: dockerd's and containerd's go under a
@@ -128,9 +132,8 @@ class Sandbox:
             "folders": [str(folder) for folder in self._folders],
             "user_namespace": self._user_namespace,
             "layer": str(root / "layer"),
-            "ca": str(ca),
+            "etc": str(root / "etc"),
             "hosts": str(root / "hosts"),
-            "cert_dirs": files.CERT_DIRS,
             "hidden": files.hidden_sockets(os.environ),
             "hidden_folders": files.HIDDEN_FOLDERS,
             "dockerd": _dockerd(root / "docker", run) if self.docker else [],

@@ -53,10 +53,13 @@ def _can_sandbox():
         pass
 
 
-def sandbox(tmp_path, *args: str, **options: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
+def sandbox(
+    tmp_path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command line, with ``env`` added to this process's variables."""
+    variables = {**os.environ, **(env or {}), "TMPDIR": str(tmp_path)}
     command = [PY, "-m", "ecrpublic_mock", "sandbox", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False, **options)
+    return subprocess.run(command, capture_output=True, text=True, env=variables, check=False)
 
 
 def left_behind(tmp_path) -> list[int]:
@@ -97,6 +100,14 @@ def test_report_writes_the_call_log_and_the_final_state(tmp_path):
     [repository] = state["repositories"]
     assert (repository["name"], repository["uri"]) == ("app", "public.ecr.aws/myteam/app")
     assert list(repository["tags"]) == ["1.0"]
+
+
+def test_a_profile_that_does_not_exist_does_not_stop_the_mock(tmp_path):
+    """The mock reads botocore's model without the AWS configuration: an AWS_PROFILE the
+    machine has no profile for is the command's business."""
+    env = {"AWS_PROFILE": "ecrpm-no-such-profile", "AWS_CONFIG_FILE": os.devnull}
+    done = sandbox(tmp_path, "--", "sh", "-c", "echo $AWS_PROFILE", env=env)
+    assert (done.returncode, done.stdout) == (0, "ecrpm-no-such-profile\n"), done.stderr
 
 
 def test_a_command_not_found_is_127(tmp_path):

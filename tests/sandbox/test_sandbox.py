@@ -122,13 +122,20 @@ def test_a_session_token_without_keys_is_dropped_with_the_placeholders():
     assert "AWS_SESSION_TOKEN" not in env
 
 
-def test_no_proxy_and_private_credential_stores():
-    """Proxies would be unreachable (and tried first); logins go to the sandbox's own
+def test_no_proxy_no_endpoint_override_and_private_credential_stores():
+    """Proxies would be unreachable (and tried first), an endpoint override (LocalStack's,
+    say) would lead away from AWS's hosts; logins go to the sandbox's own
     files, never the machine's docker, containers or helm configuration; DOCKER_HOST
     names the sandbox's dockerd, or nothing."""
-    base = {"HTTPS_PROXY": "http://10.9.9.9:3128", "no_proxy": "x", "DOCKER_HOST": "tcp://h:1"}
+    base = {
+        "HTTPS_PROXY": "http://10.9.9.9:3128",
+        "no_proxy": "x",
+        "DOCKER_HOST": "tcp://h:1",
+        "AWS_ENDPOINT_URL": "http://localhost:4566",
+        "AWS_ENDPOINT_URL_ECR_PUBLIC": "http://localhost:4566",
+    }
     env = files.environment(base, Path("/s"), None)
-    assert not set(env) & {*files.PROXY_VARIABLES, "DOCKER_HOST"}
+    assert not set(env) & {*files.PROXY_VARIABLES, *files.ENDPOINT_VARIABLES, "DOCKER_HOST"}
     assert (env["DOCKER_CONFIG"], env["REGISTRY_AUTH_FILE"], env["HELM_REGISTRY_CONFIG"]) == (
         "/s/docker-config",
         "/s/containers-auth.json",
@@ -275,12 +282,11 @@ def test_in_a_user_namespace_the_caller_is_root_inside(monkeypatch):
 
 
 def test_a_failed_step_of_the_set_up_is_one_line(monkeypatch):
-    monkeypatch.setattr(files, "CERT_DIRS", ("/proc/ecrpm-no-such/certs.d",))
+    """Hiding a daemon's socket that is a folder: the bind mount of /dev/null fails."""
+    monkeypatch.setattr(files, "HIDDEN_SOCKETS", ("/etc/ssl",))
     with mock_ecr_public() as mock, pytest.raises(SandboxUnavailable) as raised:
         sandbox_or_skip(mock)
-    assert str(raised.value) == (
-        "cannot set up the sandbox: /proc/ecrpm-no-such: No such file or directory"
-    )
+    assert str(raised.value) == "cannot set up the sandbox: mounting /etc/ssl: Not a directory"
 
 
 def test_a_holder_that_dies_is_reported_with_its_output(monkeypatch, tmp_path):
@@ -363,13 +369,12 @@ def test_the_holder_config_names_everything_it_needs(sandbox):
     """The holder has no access to the package: its settings come whole in one file."""
     config = json.loads((sandbox.root / "holder.json").read_text())
     assert sorted(config) == [
-        "ca",
-        "cert_dirs",
         "docker_socket",
         "dockerd",
         "dockerd_log",
         "dockerd_stop",
         "dockerd_timeout",
+        "etc",
         "folders",
         "hidden",
         "hidden_folders",
