@@ -28,7 +28,6 @@ with the two sockets, or ``{"error"}`` at any step, a line the parent shows as i
 from __future__ import annotations
 
 import ctypes
-import errno
 import fcntl
 import json
 import os
@@ -219,9 +218,9 @@ def main(config: dict[str, Any], control: socket.socket) -> int:
 
 
 def _fail(control: socket.socket, error: BaseException) -> None:
-    if isinstance(error, OSError) and error.errno is not None:
-        message = f"{error.strerror or errno.errorcode.get(error.errno)}"
-        message = f"{error.filename}: {message}" if error.filename else message
+    """The failed step as one line: a system call's error as ``file: reason``."""
+    if isinstance(error, OSError):
+        message = ": ".join(str(part) for part in (error.filename, error.strerror) if part)
     else:
         message = str(error)
     control.send(json.dumps({"error": message}).encode())

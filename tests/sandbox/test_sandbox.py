@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -287,6 +289,20 @@ def test_a_failed_step_of_the_set_up_is_one_line(monkeypatch):
     with mock_ecr_public() as mock, pytest.raises(SandboxUnavailable) as raised:
         sandbox_or_skip(mock)
     assert str(raised.value) == "cannot set up the sandbox: mounting /etc/ssl: Not a directory"
+
+
+def test_a_failed_system_call_of_the_set_up_is_one_line_naming_the_file(monkeypatch):
+    """dockerd's log cannot be opened (its folder is gone): the OSError, as one line."""
+    monkeypatch.setattr(privileges, "mode", lambda docker: "root")
+    monkeypatch.setattr(
+        sandbox_module, "_dockerd", lambda root, sockets: (shutil.rmtree(root), ["true"])[1]
+    )
+    with mock_ecr_public() as mock, pytest.raises(SandboxUnavailable) as raised:
+        sandbox_or_skip(mock, docker=True)
+    assert re.fullmatch(
+        r"cannot set up the sandbox: /\S+/docker/dockerd\.log: No such file or directory",
+        str(raised.value),
+    ), raised.value
 
 
 def test_a_holder_that_dies_is_reported_with_its_output(monkeypatch, tmp_path):
