@@ -7,6 +7,7 @@ missing registry client does (``_clients.missing``).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,4 +42,13 @@ def processes_with(text: str) -> list[int]:
                 continue
             if text in command:
                 found.append(int(entry.name))
+    return found
+
+
+def left_after_a_while(text: str, seconds: float = 10) -> list[int]:
+    """``processes_with(text)`` once it is empty, or after ``seconds``: a process killed a
+    moment ago may still be on its way out."""
+    deadline = time.monotonic() + seconds
+    while (found := processes_with(text)) and time.monotonic() < deadline:
+        time.sleep(0.02)
     return found

@@ -13,12 +13,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from _clients import find
-from _sandboxes import processes_with, sandbox_or_skip
+from _sandboxes import left_after_a_while, processes_with, sandbox_or_skip
 
 from ecrpublic_mock import __main__ as cli_main
 from ecrpublic_mock import mock_ecr_public
@@ -76,7 +75,7 @@ def test_the_exit_status_is_the_command_s_and_the_summary_says_what_it_left(tmp_
         "CreateRepository 1, DescribeImages 1, InitiateLayerUpload 2, PutImage 1, "
         "UploadLayerPart 2",
     ]
-    assert left_behind(tmp_path) == []
+    assert left_after_a_while(str(tmp_path)) == []
     assert list(tmp_path.iterdir()) == []
 
 
@@ -185,7 +184,7 @@ def test_root_without_cap_sys_admin_is_refused_by_the_kernel_in_one_line(tmp_pat
         "Operation not permitted): root needs CAP_SYS_ADMIN for them (a container: run it "
         "with --privileged)\n",
     )
-    assert left_behind(tmp_path) == []
+    assert left_after_a_while(str(tmp_path)) == []
 
 
 def start(tmp_path, *args: str) -> subprocess.Popen[str]:
@@ -234,8 +233,5 @@ def test_sigterm_stops_everything_too(tmp_path):
 
 
 def assert_nothing_left(tmp_path) -> None:
-    deadline = time.monotonic() + 10
-    while left_behind(tmp_path) and time.monotonic() < deadline:
-        time.sleep(0.05)  # the last processes of the namespace are being reaped
-    assert left_behind(tmp_path) == []
+    assert left_after_a_while(str(tmp_path)) == []
     assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _sandboxes import processes_with, sandbox_or_skip
+from _sandboxes import left_after_a_while, processes_with, sandbox_or_skip
 
 from ecrpublic_mock import Sandbox, SandboxUnavailable, mock_ecr_public
 from ecrpublic_mock._sandbox import files, privileges
@@ -220,17 +220,21 @@ def test_a_timeout_kills_the_command_inside(sandbox):
     """subprocess.run's timeout, and the command inside the PID namespace dies with it."""
     with pytest.raises(subprocess.TimeoutExpired):
         sandbox.run(["sleep", "987"], timeout=0.5)
-    assert processes_with("sleep 987") == []
+    assert left_after_a_while("sleep 987") == []
 
 
 def test_stop_ends_every_process_inside_and_removes_the_files():
     """A command's detached children die with the namespace; nothing is left running,
     and the sandbox's files are gone."""
     with mock_ecr_public() as mock, sandbox_or_skip(mock) as sandbox:
-        sandbox.run("setsid sleep 986 </dev/null >/dev/null 2>&1 &", check=True)
+        # (the shell's own command line names no "sleep 986", only what it starts)
+        sandbox.run("n=986; setsid sleep $n </dev/null >/dev/null 2>&1 &", check=True)
+        deadline = time.monotonic() + 10  # the background child may not have run it yet
+        while not processes_with("sleep 986") and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(processes_with("sleep 986")) == 1
         root, holder = sandbox.root, sandbox._holder
-    assert processes_with("sleep 986") == []
+    assert left_after_a_while("sleep 986") == []
     assert holder is not None
     assert holder.returncode == 0
     assert not root.exists()
@@ -362,7 +366,7 @@ def test_dockerd_is_stopped_with_the_sandbox_even_one_ignoring_sigterm(monkeypat
             assert len(processes_with(marker)) == 1
         # An orphan ends while dockerd runs: reaped, dockerd's status left for the holder.
         sandbox.run("(sleep 0.1 &) ; sleep 0.3", check=True)
-    assert processes_with(marker) == []
+    assert left_after_a_while(marker) == []
 
 
 @pytest.mark.parametrize(
