@@ -109,68 +109,47 @@ def bench_sandbox(rows: list[Row], rounds: int) -> None:
     if os.environ.get("BENCH_VERBOSE"):
         print(json.dumps({str(k): v for k, v in measured.items()}), file=sys.stderr)
     for docker, samples in measured.items():
-        target = TARGETS[docker]
         flavour = "docker=True" if docker else "no docker"
         flag = " --docker" if docker else ""
-        command = statistics.median(samples["command"])
-        rows.append(
-            Row(
+        for what, key, targeted in (
+            (
                 f"sandbox ({flavour}): just before mock.sandbox() -> command started",
-                _spread(samples["command"]),
-                f"{target:g} s target",
-                command / target,
-                f"< {target:g} s",
-                command < target,
-            )
-        )
-        rows.append(
-            Row(
-                f"sandbox ({flavour}): of which mock.sandbox() returning",
-                _spread(samples["start"]),
-                "(info)",
-                statistics.median(samples["start"]) / target,
-                "(info)",
+                "command",
                 True,
-            )
-        )
-        rows.append(
-            Row(
-                f"sandbox ({flavour}): stop()",
-                _spread(samples["stop"]),
-                "(info)",
-                statistics.median(samples["stop"]) / target,
-                "(info)",
-                True,
-            )
-        )
-        cli = statistics.median(samples["cli"])
-        rows.append(
-            Row(
-                f"python -m ecrpublic_mock sandbox{flag} -- true (wall)",
-                _spread(samples["cli"]),
-                f"{target:g} s target",
-                cli / target,
-                f"< {target:g} s",
-                cli < target,
-            )
-        )
+            ),
+            (f"sandbox ({flavour}): of which mock.sandbox() returning", "start", False),
+            (f"sandbox ({flavour}): stop()", "stop", False),
+            (f"python -m ecrpublic_mock sandbox{flag} -- true (wall)", "cli", True),
+        ):
+            rows.append(_row(what, samples[key], TARGETS[docker], targeted))
     rows.append(
-        Row(
+        _row(
             "the timed command started outside any sandbox (the method's overhead)",
-            _spread(outside),
-            "(info)",
-            statistics.median(outside) / TARGETS[False],
-            "(info)",
-            True,
+            outside,
+            TARGETS[False],
+            targeted=False,
         )
     )
     rows.append(
-        Row(
+        _row(
             "a fresh interpreter importing the command line (its floor)",
-            _spread(imports),
-            "(info)",
-            statistics.median(imports) / TARGETS[False],
-            "(info)",
-            True,
+            imports,
+            TARGETS[False],
+            targeted=False,
         )
+    )
+
+
+def _row(what: str, samples: list[float], target: float, targeted: bool) -> Row:
+    """A row of medians against ``target`` seconds: a target to meet, or for information."""
+    median = statistics.median(samples)
+    if not targeted:
+        return Row(what, _spread(samples), "(info)", median / target, "(info)", True)
+    return Row(
+        what,
+        _spread(samples),
+        f"{target:g} s target",
+        median / target,
+        f"< {target:g} s",
+        median < target,
     )
