@@ -91,6 +91,27 @@ def find(name: str) -> str:
     return path
 
 
+# tests/js: the JavaScript SDK v3 (``npm ci`` installs it there).
+JS = Path(__file__).parent / "js"
+
+
+def node_with_sdk() -> str:
+    """node, with ``@aws-sdk/client-ecr-public`` in tests/js; skips without them, unless
+    ``ECRPUBLIC_MOCK_REQUIRE_JS=1`` (CI) makes that a failure."""
+    executable = shutil.which("node")
+    problem = None
+    if executable is None:
+        problem = "node is not installed"
+    elif not (JS / "node_modules" / "@aws-sdk" / "client-ecr-public").is_dir():
+        problem = "the JavaScript SDK is not installed: run `npm ci` in tests/js"
+    if problem is not None:
+        if os.environ.get("ECRPUBLIC_MOCK_REQUIRE_JS") == "1":
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+    assert executable is not None
+    return executable
+
+
 def oras_client_class() -> Any:
     """``oras.client.OrasClient``; skips (or, when required, fails) without oras-py."""
     try:

@@ -46,6 +46,7 @@ import pytest
 from _clients import (
     DOCKER_CONFIG,
     DOCKER_MANIFEST,
+    JS,
     OCI_MANIFEST,
     TIMEOUT,
     Podman,
@@ -53,6 +54,7 @@ from _clients import (
     docker_tarball,
     find,
     image,
+    node_with_sdk,
     oras_client_class,
     sha256,
     write_layout,
@@ -67,7 +69,6 @@ if TYPE_CHECKING:
 REGION = "us-east-1"
 REGISTRY = "public.ecr.aws"
 API = f"https://api.ecr-public.{REGION}.amazonaws.com"
-JS = Path(__file__).parents[1] / "js"
 # AWS documents these two commands, piped, as the way to log docker in to ECR Public.
 GET_LOGIN_PASSWORD = f"aws ecr-public get-login-password --region {REGION}"
 DOCKER_LOGIN = f"docker login --username AWS --password-stdin {REGISTRY}"
@@ -220,23 +221,6 @@ def needs_awscli() -> None:
     """Skip without the AWS CLI, even under CI: it pins botocore, so it is no test extra."""
     if awscli() is None:
         pytest.skip("the AWS CLI is not installed (it pins botocore); run `tox -e cli`")
-
-
-def node_with_sdk() -> str:
-    """node, with ``@aws-sdk/client-ecr-public`` in tests/js; skips without them, unless
-    ``ECRPUBLIC_MOCK_REQUIRE_JS=1`` (CI) makes that a failure (as test_js_sdk.py)."""
-    executable = shutil.which("node")
-    problem = None
-    if executable is None:
-        problem = "node is not installed"
-    elif not (JS / "node_modules" / "@aws-sdk" / "client-ecr-public").is_dir():
-        problem = "the JavaScript SDK is not installed: run `npm ci` in tests/js"
-    if problem is not None:
-        if os.environ.get("ECRPUBLIC_MOCK_REQUIRE_JS") == "1":
-            pytest.fail(problem, pytrace=False)
-        pytest.skip(problem)
-    assert executable is not None
-    return executable
 
 
 @pytest.fixture

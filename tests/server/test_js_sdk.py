@@ -9,31 +9,13 @@ skipped, unless ``ECRPUBLIC_MOCK_REQUIRE_JS=1`` (set by CI) makes that a failure
 """
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from _clients import JS, node_with_sdk
 
 from ecrpublic_mock._model import service_model
-
-JS = Path(__file__).parents[1] / "js"
-
-
-def node():
-    executable = shutil.which("node")
-    missing = None
-    if executable is None:
-        missing = "node is not installed"
-    elif not (JS / "node_modules" / "@aws-sdk" / "client-ecr-public").is_dir():
-        missing = "the JavaScript SDK is not installed: run `npm ci` in tests/js"
-    if missing is not None:
-        if os.environ.get("ECRPUBLIC_MOCK_REQUIRE_JS") == "1":
-            pytest.fail(missing)
-        pytest.skip(missing)
-    return executable
 
 
 @pytest.fixture
@@ -56,7 +38,7 @@ def served_url():
 
 
 def test_every_operation_and_modeled_error_from_javascript(served_url, tmp_path):
-    executable = node()
+    executable = node_with_sdk()
     model = service_model()
     operations = {
         name: [error.name for error in model.operation_model(name).error_shapes]
